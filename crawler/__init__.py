@@ -1,0 +1,1 @@
+"""Newsline's Scrapy project: spiders for feeds, sitemaps and pages, and article extraction."""

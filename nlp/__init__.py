@@ -1,0 +1,1 @@
+"""Newsline's language processing: entities, dates, markets and event candidates."""

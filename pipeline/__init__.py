@@ -1,0 +1,1 @@
+"""Newsline's store, dedup and command line: everything after the crawl (never imports Scrapy)."""

@@ -1,0 +1,208 @@
+"""Newsline: news articles in, a deduplicated, dated, sourced event timeline out.
+
+Every command takes --db (default timeline.db, or $TIMELINE_DB).
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.schema import SchemaTooNew, default_db_path, open_database
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+# Exit codes (documented in README.md).
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def db_option(command):
+    """The --db option every command shares."""
+
+    @click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=default_db_path,
+        show_default="timeline.db or $TIMELINE_DB",
+        help="The SQLite database.",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, db_path: str, **kwargs):
+        try:
+            open_database(db_path)
+        except SchemaTooNew as error:
+            raise click.ClickException(str(error)) from error
+        return command(*args, db_path=db_path, **kwargs)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="newsline")
+def cli() -> None:
+    """Newsline: news articles in, a deduplicated, dated, sourced event timeline out."""
+
+
+def _print_crawl(row: dict) -> None:
+    seconds = _seconds(row["started_at"], row["finished_at"])
+    click.echo(
+        f"crawl {row['id']} {row['status']}: {row['pages']} pages fetched, {row['not_modified']} unchanged, "
+        f"{row['new_articles']} new articles, {row['duplicates']} duplicates, {row['skipped']} skipped, "
+        f"{row['errors']} errors in {seconds:.1f}s"
+    )
+    if row.get("message"):
+        click.echo(f"failed entry points: {row['message']}", err=True)
+
+
+def _seconds(start: str, end: str) -> float:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def _crawl_exit_code(status: str) -> int:
+    return {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_INTERRUPTED}.get(status, EXIT_FAILED)
+
+
+@cli.command()
+@click.option(
+    "--sources", "sources_path", default="sources.toml", show_default=True, type=click.Path(dir_okay=False)
+)
+@click.option("--source", "only", multiple=True, help="Crawl only this source (repeatable).")
+@click.option(
+    "--set",
+    "scrapy_settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, as scrapy's -s does (repeatable).",
+)
+@db_option
+def crawl(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_settings: tuple[str, ...]) -> None:
+    """Crawl the sources in sources.toml; skips what it has; safe under cron.
+
+    Exit status: 0 ok, 1 failed, 2 partial (some sources failed), 130 interrupted.
+    """
+    from crawler.runner import run_crawl
+    from crawler.sources import SourcesFileError, load_sources
+
+    try:
+        sources, problems = load_sources(sources_path)
+    except SourcesFileError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(f"warning: {problem} (source left out)", err=True)
+    if only:
+        unknown = sorted(set(only) - {s.name for s in sources})
+        if unknown:
+            raise click.ClickException(
+                f"no usable source named {', '.join(map(repr, unknown))} in {sources_path}"
+            )
+        sources = [s for s in sources if s.name in only]
+    if not sources:
+        raise click.ClickException(f"{sources_path}: no usable sources")
+    overrides = {}
+    for setting in scrapy_settings:
+        name, equals, value = setting.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {setting!r}", param_hint="--set")
+        overrides[name.strip()] = value
+    row = run_crawl(sources, db_path, overrides)
+    _print_crawl(row)
+    code = _crawl_exit_code(row["status"])
+    if code == EXIT_OK and problems:
+        code = EXIT_PARTIAL
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def ingest(db_path: str, file: str) -> None:
+    """Add articles from JSON Lines (url, title, text, published, source, language; news-please names accepted).
+
+    Lines that cannot be used are reported with their line number and skipped; exit status 2 if any were.
+    """
+    from pipeline.ingest import IngestError, ingest_file
+    from pipeline.store import Store
+
+    try:
+        result = ingest_file(Store(db_path), file)
+    except IngestError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(
+        f"{result.read} lines read: {result.new} new articles, {result.duplicates} duplicates, "
+        f"{len(result.problems)} rejected"
+    )
+    sys.exit(EXIT_PARTIAL if result.problems else EXIT_OK)
+
+
+def datasette_command(db_path: str, host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        db_path,
+        "--metadata",
+        str(WEB / "metadata.yml"),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "default_page_size",
+        "50",
+    ]
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@db_option
+def serve(db_path: str, host: str, port: int) -> None:
+    """Browse the database in Datasette with the project's metadata."""
+    click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        sys.exit(subprocess.call(datasette_command(db_path, host, port)))
+    except KeyboardInterrupt:
+        sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--no-serve", is_flag=True, help="Stop after writing the database instead of opening Datasette."
+)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@db_option
+def demo(db_path: str, no_serve: bool, port: int) -> None:
+    """Serve the bundled demo news site on loopback, crawl it with the real spiders and open the result."""
+    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+    from demo.server import DemoSite
+
+    with DemoSite() as site:
+        click.echo(f"demo site: {len(site.servers)} outlets on 127.0.0.1, crawling into {db_path}")
+        row = run_crawl(site.sources(), db_path, LOOPBACK_SETTINGS)
+    _print_crawl(row)
+    store_db = open_database(db_path)
+    originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
+    click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
+    if row["status"] == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
+    if no_serve:
+        return
+    click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        subprocess.call(datasette_command(db_path, "127.0.0.1", port))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,208 @@
+"""The database: tables of the contract in DESIGN.md, created and migrated with sqlite-utils.
+
+The schema version lives in ``PRAGMA user_version``; each migration moves it up by one, so any command can
+open an older database and bring it up to date before it writes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "timeline.db"
+
+
+def default_db_path() -> str:
+    """The database path commands use when none is given: ``$TIMELINE_DB`` or ``timeline.db``."""
+    return os.environ.get("TIMELINE_DB") or DEFAULT_DB
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    db = sqlite_utils.Database(path)
+    # Wait for another writer (a crawl and Datasette, or two commands) instead of failing at once.
+    db.execute("PRAGMA busy_timeout = 30000")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration the database has not had yet."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {version} is newer than this Newsline ({SCHEMA_VERSION}); upgrade Newsline"
+        )
+    for step in range(version, SCHEMA_VERSION):
+        with db.conn:
+            MIGRATIONS[step](db)
+            db.execute(f"PRAGMA user_version = {step + 1}")
+    on_disk = any(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    if on_disk and not db.conn.in_transaction:
+        db.enable_wal()
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer Newsline."""
+
+
+def _create_version_1(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "id": str,
+            "url": str,
+            "canonical_url": str,
+            "source": str,
+            "title": str,
+            "published_at": str,
+            "published_from": str,
+            "language": str,
+            "author": str,
+            "text": str,
+            "word_count": int,
+            "content_hash": str,
+            "duplicate_of": str,
+            "duplicate_reason": str,
+            "duplicate_similarity": float,
+            "fetched_at": str,
+            "crawl_run_id": int,
+        },
+        pk="id",
+        not_null={"url", "canonical_url", "source", "text", "content_hash", "fetched_at"},
+        foreign_keys=[("duplicate_of", "articles", "id")],
+    )
+    db["articles"].create_index(["canonical_url"], unique=True)
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["duplicate_of"])
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["source"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)
+
+    # MinHash signatures for near-duplicate detection, kept apart so browsing articles stays light.
+    db["article_signatures"].create(
+        {"article_id": str, "minhash": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    # Every URL the crawler has dealt with, so a second crawl neither refetches nor re-judges it.
+    db["crawl_pages"].create(
+        {
+            "url": str,
+            "source": str,
+            "status": str,  # article, duplicate, skipped, error
+            "reason": str,
+            "http_status": int,
+            "article_id": str,
+            "attempts": int,
+            "first_seen": str,
+            "last_fetched": str,
+            "crawl_run_id": int,
+        },
+        pk="url",
+        not_null={"status"},
+        defaults={"attempts": 0},
+    )
+    db["crawl_pages"].create_index(["status"])
+    # Validators of feeds, sitemaps and start pages for conditional requests.
+    db["fetch_state"].create(
+        {"url": str, "source": str, "kind": str, "etag": str, "last_modified": str, "fetched_at": str},
+        pk="url",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "sources": str,
+            "pages": int,
+            "not_modified": int,
+            "new_articles": int,
+            "duplicates": int,
+            "skipped": int,
+            "errors": int,
+            "status": str,  # running, ok, partial, failed, interrupted
+            "message": str,
+        },
+        pk="id",
+        defaults={
+            "pages": 0,
+            "not_modified": 0,
+            "new_articles": 0,
+            "duplicates": 0,
+            "skipped": 0,
+            "errors": 0,
+            "status": "running",
+        },
+    )
+
+    # Filled by `timeline process` (NLP and the event merge); created now so the contract stands whole.
+    db["entities"].create({"id": int, "name": str, "label": str}, pk="id", not_null={"name", "label"})
+    db["entities"].create_index(["name", "label"], unique=True)
+    db["markets"].create({"code": str, "name": str, "kind": str}, pk="code", not_null={"name", "kind"})
+    db["events"].create(
+        {
+            "id": str,
+            "event_date": str,
+            "date_precision": str,
+            "date_end": str,
+            "event_type": str,
+            "summary": str,
+            "confidence": float,
+            "importance": float,
+            "first_reported": str,
+            "mention_count": int,
+            "source_count": int,
+        },
+        pk="id",
+    )
+    db["events"].create_index(["event_date"])
+    db["event_mentions"].create(
+        {
+            "event_id": str,
+            "article_id": str,
+            "sentence": str,
+            "date_text": str,
+            "char_start": int,
+            "char_end": int,
+        },
+        pk=("event_id", "article_id", "char_start"),
+        foreign_keys=[("event_id", "events", "id"), ("article_id", "articles", "id")],
+    )
+    db["event_entities"].create(
+        {"event_id": str, "entity_id": int, "role": str},
+        pk=("event_id", "entity_id", "role"),
+        foreign_keys=[("event_id", "events", "id"), ("entity_id", "entities", "id")],
+    )
+    db["event_markets"].create(
+        {"event_id": str, "market_code": str},
+        pk=("event_id", "market_code"),
+        foreign_keys=[("event_id", "events", "id"), ("market_code", "markets", "code")],
+    )
+    db.create_view("timeline", TIMELINE_VIEW_SQL, replace=True)
+
+
+TIMELINE_VIEW_SQL = """
+select
+  events.id,
+  events.event_date,
+  events.date_precision,
+  events.date_end,
+  events.event_type,
+  events.summary,
+  (select group_concat(entities.name, '; ') from event_entities
+     join entities on entities.id = event_entities.entity_id
+     where event_entities.event_id = events.id) as actors,
+  (select group_concat(event_markets.market_code, ', ') from event_markets
+     where event_markets.event_id = events.id) as markets,
+  events.source_count,
+  events.mention_count,
+  events.first_reported,
+  events.confidence
+from events
+order by events.event_date, events.id
+"""
+
+MIGRATIONS = [_create_version_1]

@@ -1,0 +1,134 @@
+from itertools import combinations
+
+import pytest
+
+from demo.build import load_stories
+from pipeline.dedup import NEAR_DUPLICATE_THRESHOLD, content_hash, minhash_of
+from pipeline.store import ArticleRecord, Store
+
+STORIES = {f"{s.outlet.domain}/{s.slug}": s for s in load_stories()}
+
+
+def plain(story) -> str:
+    return "\n\n".join(block.strip() for block in story.body.split("\n\n") if not block.startswith("## "))
+
+
+def record(key: str, **changes) -> ArticleRecord:
+    story = STORIES[key]
+    fields = dict(
+        url=story.url,
+        source=story.outlet.source,
+        text=plain(story),
+        title=story.meta["title"],
+        published_at=story.meta["published"],
+    )
+    fields.update(changes)
+    return ArticleRecord(**fields)
+
+
+ORIGINAL = "asia-wire.example/tiktok-tokopedia-stake"
+COPY = "jakarta-commerce-post.example/tiktok-buys-into-tokopedia"
+
+
+def test_new_article_is_stored_with_its_fields(db):
+    store = Store(db)
+    [outcome] = store.add_articles([record(ORIGINAL)])
+    assert outcome.status == "new"
+    row = db["articles"].get(outcome.article_id)
+    assert row["title"] == STORIES[ORIGINAL].meta["title"]
+    assert row["canonical_url"] == STORIES[ORIGINAL].url
+    assert row["content_hash"] == content_hash(plain(STORIES[ORIGINAL]))
+    assert row["duplicate_of"] is None
+
+
+def test_same_canonical_url_is_one_row(db):
+    store = Store(db)
+    first = store.add_articles([record(ORIGINAL)])[0]
+    again = store.add_articles([record(ORIGINAL, url=STORIES[ORIGINAL].url + "?utm_source=rss")])[0]
+    assert again.status == "known"
+    assert again.article_id == first.article_id
+    assert db["articles"].count == 1
+
+
+def test_same_text_elsewhere_points_to_the_first(db):
+    store = Store(db)
+    first = store.add_articles([record(ORIGINAL)])[0]
+    text = "  " + plain(STORIES[ORIGINAL]).upper().replace(",", " ,") + "  "
+    copy = store.add_articles([record(ORIGINAL, url="https://mirror.example/p/1", text=text)])[0]
+    assert copy.status == "copy"
+    assert copy.reason == "same text"
+    assert db["articles"].get(copy.article_id)["duplicate_of"] == first.article_id
+
+
+def test_syndicated_copy_is_a_near_duplicate_of_the_original(db):
+    store = Store(db)
+    original = store.add_articles([record(ORIGINAL)])[0]
+    copy = store.add_articles([record(COPY)])[0]
+    assert copy.status == "copy"
+    assert copy.reason == "near duplicate"
+    assert copy.similarity >= NEAR_DUPLICATE_THRESHOLD
+    assert db["articles"].get(copy.article_id)["duplicate_of"] == original.article_id
+
+
+def test_copy_arriving_first_hands_over_to_the_earlier_original(db):
+    store = Store(db)
+    copy = store.add_articles([record(COPY)])[0]
+    original = store.add_articles([record(ORIGINAL)])[0]
+    assert db["articles"].get(original.article_id)["duplicate_of"] is None
+    assert db["articles"].get(copy.article_id)["duplicate_of"] == original.article_id
+
+
+def test_near_duplicate_index_survives_a_new_store(db):
+    Store(db).add_articles([record(ORIGINAL)])
+    copy = Store(db).add_articles([record(COPY)])[0]
+    assert copy.status == "copy"
+
+
+def test_reports_of_one_fact_by_different_outlets_are_not_copies():
+    """Outlets that write the same news in their own words stay separate articles."""
+    syndicated = {
+        (s.meta["syndicated_from"], f"{s.outlet.domain}/{s.slug}")
+        for s in STORIES.values()
+        if s.meta.get("syndicated_from")
+    }
+    signatures = {key: minhash_of(plain(story)) for key, story in STORIES.items()}
+    for a, b in combinations(sorted(signatures), 2):
+        similarity = signatures[a].jaccard(signatures[b])
+        if (a, b) in syndicated or (b, a) in syndicated:
+            assert similarity >= NEAR_DUPLICATE_THRESHOLD, (a, b, similarity)
+        else:
+            assert similarity < NEAR_DUPLICATE_THRESHOLD, (a, b, similarity)
+
+
+def test_crawl_pages_remember_outcomes_and_attempts(db):
+    store = Store(db)
+    url = "https://a.example/missing.html"
+    assert not store.is_settled(url)
+    for _ in range(3):
+        assert url in store.pages_to_retry("a") or not db["crawl_pages"].count
+        store.record_pages(
+            [{"url": url, "source": "a", "status": "error", "reason": "HTTP 404", "http_status": 404}]
+        )
+    assert store.is_settled(url)  # given up after three attempts
+    assert store.pages_to_retry("a") == []
+    store.record_pages(
+        [{"url": "https://a.example/about?utm_source=x", "source": "a", "status": "skipped", "reason": "x"}]
+    )
+    assert store.is_settled("https://a.example/about")
+
+
+@pytest.mark.parametrize("published", [None, "not a date"])
+def test_undated_article_never_becomes_the_original(db, published):
+    store = Store(db)
+    original = store.add_articles([record(ORIGINAL)])[0]
+    copy = store.add_articles([record(COPY, published_at=published)])[0]
+    assert db["articles"].get(copy.article_id)["duplicate_of"] == original.article_id
+
+
+def test_crawl_run_row(db):
+    store = Store(db)
+    run = store.start_crawl_run(["a", "b"])
+    assert db["crawl_runs"].get(run)["status"] == "running"
+    row = store.finish_crawl_run(run, {"pages": 3, "new_articles": 2}, "ok")
+    assert (row["pages"], row["new_articles"], row["status"], row["sources"]) == (3, 2, "ok", "a, b")
+    assert row["finished_at"] >= row["started_at"]
