@@ -199,6 +199,34 @@ def _link_density(tree: lxml.html.HtmlElement) -> float:
     return linked / total if total else 0.0
 
 
+# Header lines trafilatura keeps above the story (kicker, dateline, byline) are short and unpunctuated.
+MAX_HEADER_WORDS = 5
+HEADER_LINES = 6
+
+
+def _drop_header_lines(text: str, title: str | None) -> str:
+    """Remove the headline and short unpunctuated lines (kicker, dateline, byline) at the top of ``text``.
+
+    >>> _drop_header_lines("Business\nBig news\nA standfirst of some length here.\n3 May 2024\nBody.", "Big news")
+    'A standfirst of some length here.\nBody.'
+    """
+    lines = text.split("\n")
+    head, rest = lines[:HEADER_LINES], lines[HEADER_LINES:]
+    folded_title = " ".join(title.split()).casefold() if title else None
+    kept = []
+    for index, line in enumerate(head):
+        stripped = " ".join(line.split())
+        if folded_title and stripped.casefold() == folded_title:
+            continue
+        is_short = len(stripped.split()) <= MAX_HEADER_WORDS and not stripped.endswith(
+            (".", "!", "?", '"', "”")
+        )
+        if is_short and index < len(lines) - 1:
+            continue
+        kept.append(line)
+    return "\n".join(kept + rest).strip()
+
+
 def _language(text: str, declared: str | None) -> str | None:
     if len(text.split()) >= 20:
         language, _ = py3langid.classify(text)
@@ -254,6 +282,7 @@ def extract_article(html: str | bytes, url: str) -> Article:
         )
         or ""
     )
+    text = _drop_header_lines(text, title)
     declared_language = (tree.get("lang") or "").strip() or (
         str(ld_article.get("inLanguage") or "") if ld_article else ""
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy import signals
+
 from crawler.items import ArticleItem, PageItem, ValidatorItem
 from pipeline.store import Store
 
@@ -31,9 +33,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(
-            crawler, crawler.settings.get("TIMELINE_DB"), crawler.settings.getint("NEWSLINE_BATCH_SIZE", 20)
-        )
+        settings = crawler.settings
+        pipeline = cls(crawler, settings.get("TIMELINE_DB"), settings.getint("NEWSLINE_BATCH_SIZE", 20))
+        # The finish reason is known only once the spider has closed, after close_spider().
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         self.store = Store(self.db_path)
@@ -105,8 +109,9 @@ class StorePipeline:
 
     def close_spider(self, spider=None) -> None:
         self.flush()
+
+    def spider_closed(self, spider=None, reason: str | None = None) -> None:
         assert self.store is not None
-        reason = self.crawler.stats.get_value("finish_reason")
         if reason == "finished":
             self.store.save_validators(self.validators)
         if self.owns_crawl_run and self.crawl_run_id:
@@ -128,7 +133,9 @@ def crawl_counts(stats: dict) -> dict[str, int]:
 
 
 def crawl_status(finish_reason: str | None, spider) -> str:
-    """ok, partial (some entry points failed), failed (all did) or interrupted."""
+    """ok, partial (some entry points failed), failed (all did, or the crawl never ran) or interrupted."""
+    if finish_reason is None or spider is None:
+        return "failed"
     if finish_reason != "finished":
         return "interrupted"
     entries = sum(1 for source in spider.sources for _ in spider.entry_urls(source))

@@ -242,6 +242,13 @@ class Store:
             headers["If-Modified-Since"] = row[1]
         return headers
 
+    def known_entries(self, source: str, kind: str) -> list[str]:
+        """Entry URLs (feeds, sitemaps, start pages) of ``source`` fetched before, such as child sitemaps."""
+        rows = self.db.execute(
+            "select url from fetch_state where source = ? and kind = ? order by url", [source, kind]
+        )
+        return [url for (url,) in rows]
+
     def save_validators(self, states: Iterable[dict]) -> None:
         with self.db.conn:
             for state in states:

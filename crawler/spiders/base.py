@@ -34,6 +34,7 @@ class ArticleSpider(scrapy.Spider):
         self._sources_argument = sources
         self._only_source = source
         self._scheduled: set[str] = set()
+        self._entries_requested: set[str] = set()
         self.failed_entries: list[str] = []
         self.sources: list[Source] = []
         self.private_hosts_allowed: set[str] = set()
@@ -70,16 +71,23 @@ class ArticleSpider(scrapy.Spider):
                 yield kind, url
 
     async def start(self) -> AsyncIterator[Any]:
+        # A start page linking to itself (a "Home" link) is an entry point, not an article candidate.
+        self._scheduled.update(canonicalize_url(url) for s in self.sources for _, url in self.entry_urls(s))
         for source in self.sources:
             for url in self.store.pages_to_retry(source.name):
                 request = self.article_request(url, source, retry=True)
                 if request is not None:
                     yield request
             for kind, url in self.entry_urls(source):
-                yield self.entry_request(url, source, kind)
+                request = self.entry_request(url, source, kind)
+                if request is not None:
+                    yield request
 
-    def entry_request(self, url: str, source: Source, kind: str) -> scrapy.Request:
-        """A conditional request (ETag / Last-Modified) for a feed, sitemap or start page."""
+    def entry_request(self, url: str, source: Source, kind: str) -> scrapy.Request | None:
+        """A conditional request (ETag / Last-Modified) for a feed, sitemap or start page; None if already made."""
+        if url in self._entries_requested:
+            return None
+        self._entries_requested.add(url)
         return scrapy.Request(
             url,
             callback=self.parse_entry,
@@ -95,6 +103,12 @@ class ArticleSpider(scrapy.Spider):
         if response.status == 304:
             self.crawler.stats.inc_value("newsline/not_modified")
             logger.debug("%s unchanged since the last crawl", response.url)
+            if kind == "sitemaps":
+                # An unchanged sitemap index can still list news sitemaps that changed: check those too.
+                for url in self.store.known_entries(source.name, kind):
+                    request = self.entry_request(url, source, kind)
+                    if request is not None:
+                        yield request
             return
         yield ValidatorItem(
             url=response.request.url,
@@ -204,4 +218,9 @@ def _describe(failure) -> str:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """ISO 8601; a bare date (no time, no offset, as htmldate and bylines give) stays a date."""
+    if value is None:
+        return None
+    if value.tzinfo is None and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return value.isoformat()

@@ -36,7 +36,9 @@ class SitemapMixin:
             for child in root:
                 location = _child_text(child, "loc")
                 if location and source.allows(location):
-                    yield self.entry_request(response.urljoin(location), source, "sitemaps")
+                    request = self.entry_request(response.urljoin(location), source, "sitemaps")
+                    if request is not None:
+                        yield request
         elif kind == "urlset":
             for child in root:
                 location = _child_text(child, "loc")
