@@ -26,11 +26,14 @@ from pipeline.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
-MIN_ARTICLE_WORDS = 80
+MIN_ARTICLE_WORDS = 50
 # Share of the visible page text that sits inside links above which a page is a list of links.
 MAX_LINK_DENSITY = 0.45
-# More <article> elements than this on one page make it a listing of teasers.
+# More <article> elements, or linked headlines, than this on one page make it a listing of teasers.
 MAX_ARTICLE_ELEMENTS = 2
+MAX_LINKED_HEADLINES = 4
+# A table cell with fewer words than this is layout (navigation, ads), not prose.
+MIN_CELL_WORDS = 8
 
 ARTICLE_TYPES = {
     "article",
@@ -218,6 +221,9 @@ def _drop_header_lines(text: str, title: str | None) -> str:
         stripped = " ".join(line.split())
         if folded_title and stripped.casefold() == folded_title:
             continue
+        if folded_title and stripped.casefold().startswith(folded_title + " "):
+            line = stripped[len(folded_title) + 1 :]  # a headline run into the first paragraph
+            stripped = line
         is_short = len(stripped.split()) <= MAX_HEADER_WORDS and not stripped.endswith(
             (".", "!", "?", '"', "”")
         )
@@ -225,6 +231,19 @@ def _drop_header_lines(text: str, title: str | None) -> str:
             continue
         kept.append(line)
     return "\n".join(kept + rest).strip()
+
+
+def _main_text(html: str, url: str) -> str:
+    """The article body by trafilatura; for pages laid out in tables, the prose cells of those tables."""
+    options = {"url": url, "favor_precision": True, "include_comments": False, "output_format": "txt"}
+    text = trafilatura.extract(html, include_tables=False, **options) or ""
+    if len(text.split()) >= MIN_ARTICLE_WORDS:
+        return text
+    # Old sites lay whole pages out in tables: look inside them, keeping the cells that hold prose.
+    tabled = trafilatura.extract(html, include_tables=True, **options) or ""
+    cells = [cell.strip() for line in tabled.splitlines() for cell in line.split("|")]
+    prose = "\n".join(cell for cell in cells if len(cell.split()) >= MIN_CELL_WORDS)
+    return prose if len(prose.split()) > len(text.split()) else text
 
 
 def _language(text: str, declared: str | None) -> str | None:
@@ -271,17 +290,7 @@ def extract_article(html: str | bytes, url: str) -> Article:
     author = _author_name(ld_article.get("author")) if ld_article else None
     author = author or _meta(tree, "name", "author")
 
-    text = (
-        trafilatura.extract(
-            html,
-            url=url,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-            output_format="txt",
-        )
-        or ""
-    )
+    text = _main_text(html, url)
     text = _drop_header_lines(text, title)
     declared_language = (tree.get("lang") or "").strip() or (
         str(ld_article.get("inLanguage") or "") if ld_article else ""
@@ -301,6 +310,9 @@ def _skip_reason(tree, article: Article, declared_types: set[str], has_article_m
     teasers = len(tree.xpath("//article"))
     if teasers > MAX_ARTICLE_ELEMENTS:
         return f"index page ({teasers} article teasers)"
+    headlines = len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]"))
+    if headlines > MAX_LINKED_HEADLINES:
+        return f"index page ({headlines} linked headlines)"
     density = _link_density(tree)
     if density > MAX_LINK_DENSITY:
         return f"index page (link density {density:.2f})"

@@ -23,6 +23,8 @@ from crawler.sources import Source
 from demo.outlets import OUTLETS, Outlet
 
 SITE = Path(__file__).resolve().parent / "site"
+# The demo's outlets listen on this port and the next five.
+DEMO_FIRST_PORT = 8701
 CONTENT_TYPES = {
     ".html": "text/html",  # no charset: pages declare theirs in <meta>, as many real sites do
     ".xml": "application/xml",
@@ -31,11 +33,20 @@ CONTENT_TYPES = {
 }
 
 
+class DemoSiteError(Exception):
+    """The demo site cannot be served (a port is taken)."""
+
+
 class DemoSite:
     """The demo outlets served on loopback; use as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1", site: Path = SITE) -> None:
+    def __init__(self, host: str = "127.0.0.1", site: Path = SITE, first_port: int = 0) -> None:
+        """Outlets get ports ``first_port``, ``first_port + 1``, … (or any free ports with 0).
+
+        Fixed ports keep the demo's URLs, and so its article ids, the same from one run to the next.
+        """
         self.host = host
+        self.first_port = first_port
         self.site = site
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.requests: list[tuple[str, str, int]] = []  # (domain, path with query, status)
@@ -50,8 +61,19 @@ class DemoSite:
         self.stop()
 
     def start(self) -> None:
-        for outlet in OUTLETS:
-            server = ThreadingHTTPServer((self.host, 0), _handler_for(self, outlet))
+        if self.servers:
+            return
+        for index, outlet in enumerate(OUTLETS):
+            port = self.first_port + index if self.first_port else 0
+            try:
+                server = ThreadingHTTPServer((self.host, port), _handler_for(self, outlet))
+            except OSError as error:
+                for opened in self.servers.values():
+                    opened.server_close()
+                self.servers.clear()
+                raise DemoSiteError(
+                    f"cannot serve the demo site on {self.host}:{port}: {error.strerror}"
+                ) from error
             server.daemon_threads = True
             self.servers[outlet.domain] = server
         for server in self.servers.values():
@@ -63,6 +85,7 @@ class DemoSite:
         for server in self.servers.values():
             server.shutdown()
             server.server_close()
+        self.servers.clear()
 
     def base_url(self, domain: str) -> str:
         return f"http://{self.host}:{self.servers[domain].server_address[1]}"
@@ -189,8 +212,9 @@ def _handler_for(site: DemoSite, outlet: Outlet) -> type[BaseHTTPRequestHandler]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the Newsline demo news site on loopback.")
     parser.add_argument("--sources-out", help="write a sources.toml for the served site to this path")
+    parser.add_argument("--first-port", type=int, default=DEMO_FIRST_PORT, help="port of the first outlet")
     args = parser.parse_args(argv)
-    with DemoSite() as site:
+    with DemoSite(first_port=args.first_port) as site:
         for outlet in OUTLETS:
             print(f"{outlet.name:24} {site.base_url(outlet.domain)}/")
         if args.sources_out:

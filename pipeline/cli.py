@@ -143,23 +143,26 @@ def ingest(db_path: str, file: str) -> None:
     sys.exit(EXIT_PARTIAL if result.problems else EXIT_OK)
 
 
-def datasette_command(db_path: str, host: str, port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        db_path,
-        "--metadata",
-        str(WEB / "metadata.yml"),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--setting",
-        "default_page_size",
-        "50",
-    ]
+def run_datasette(db_path: str, host: str, port: int) -> int:
+    """Run Datasette over ``db_path`` until it stops; web/metadata.yml's table notes follow the file's name."""
+    import os
+    import tempfile
+
+    import yaml
+
+    metadata = yaml.safe_load((WEB / "metadata.yml").read_text(encoding="utf-8"))
+    # Datasette files table notes under the database's name, which is the file's stem.
+    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["timeline"]}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="newsline-metadata-", delete=False) as handle:
+        yaml.safe_dump(metadata, handle, sort_keys=False)
+    command = [sys.executable, "-m", "datasette", "serve", db_path, "--metadata", handle.name]
+    command += ["--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        os.unlink(handle.name)
 
 
 @cli.command()
@@ -169,10 +172,7 @@ def datasette_command(db_path: str, host: str, port: int) -> list[str]:
 def serve(db_path: str, host: str, port: int) -> None:
     """Browse the database in Datasette with the project's metadata."""
     click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-    try:
-        sys.exit(subprocess.call(datasette_command(db_path, host, port)))
-    except KeyboardInterrupt:
-        sys.exit(EXIT_OK)
+    sys.exit(run_datasette(db_path, host, port))
 
 
 @cli.command()
@@ -180,13 +180,28 @@ def serve(db_path: str, host: str, port: int) -> None:
     "--no-serve", is_flag=True, help="Stop after writing the database instead of opening Datasette."
 )
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@click.option(
+    "--site-port",
+    default=8701,
+    show_default=True,
+    type=int,
+    help="Port of the demo site's first outlet (the others take the next five); 0 for any free ports.",
+)
 @db_option
-def demo(db_path: str, no_serve: bool, port: int) -> None:
-    """Serve the bundled demo news site on loopback, crawl it with the real spiders and open the result."""
-    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
-    from demo.server import DemoSite
+def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
+    """Serve the bundled demo news site on loopback, crawl it with the real spiders and open the result.
 
-    with DemoSite() as site:
+    Run it again and it fetches only what changed: the site keeps its ports, so its URLs stay the same.
+    """
+    from crawler.runner import LOOPBACK_SETTINGS, run_crawl
+    from demo.server import DemoSite, DemoSiteError
+
+    try:
+        site = DemoSite(first_port=site_port)
+        site.start()
+    except DemoSiteError as error:
+        raise click.ClickException(f"{error} (choose other ports with --site-port)") from error
+    with site:
         click.echo(f"demo site: {len(site.servers)} outlets on 127.0.0.1, crawling into {db_path}")
         row = run_crawl(site.sources(), db_path, LOOPBACK_SETTINGS)
     _print_crawl(row)
@@ -198,10 +213,7 @@ def demo(db_path: str, no_serve: bool, port: int) -> None:
     if no_serve:
         return
     click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    try:
-        subprocess.call(datasette_command(db_path, "127.0.0.1", port))
-    except KeyboardInterrupt:
-        pass
+    run_datasette(db_path, "127.0.0.1", port)
 
 
 if __name__ == "__main__":
