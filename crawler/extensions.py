@@ -44,7 +44,5 @@ class CrawlProgress:
             stats.get_value("newsline/duplicates", 0),
             stats.get_value("newsline/skipped", 0),
             stats.get_value("newsline/errors", 0),
-            len(self.crawler.engine.slot.scheduler)
-            if self.crawler.engine and self.crawler.engine.slot
-            else 0,
+            stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0),
         )

@@ -37,7 +37,9 @@ RETRY_TIMES = 2
 # Re-crawls rely on the article store and conditional requests, not on an HTTP cache.
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
+# No control ports: a crawler under cron listens on nothing.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt, so a private address is refused before anything is fetched from it.

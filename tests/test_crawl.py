@@ -155,3 +155,23 @@ def test_interrupted_crawl_resumes_without_duplicates(demo_site, tmp_path, gold_
     assert resumed.returncode == 0, resumed.stderr
     assert db["articles"].count == 37
     assert [r["status"] for r in db["crawl_runs"].rows] == ["interrupted", "ok"]
+
+
+def test_progress_lines_on_long_crawls(demo_site, tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(demo_site.sources_toml(), encoding="utf-8")
+    slow = [
+        "--set",
+        "DOWNLOAD_DELAY=0.1",
+        "--set",
+        "AUTOTHROTTLE_ENABLED=False",
+        "--set",
+        "NEWSLINE_PROGRESS_INTERVAL=0.5",
+    ]
+    result = run_timeline(
+        "crawl", "--sources", str(sources), "--db", str(tmp_path / "t.db"), "--source", "tokyo-ledger", *slow
+    )
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("crawl: ")]
+    assert progress and "pages fetched" in progress[-1] and "new articles" in progress[-1]
+    assert "Traceback" not in result.stderr and "CRITICAL" not in result.stderr
