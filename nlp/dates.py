@@ -1,0 +1,404 @@
+"""Date expressions in news text, resolved against the publication date to TimeML TIMEX3-style values.
+
+    >>> [(m.text, m.value, m.precision) for m in find_dates("Sales fell last September.", date(2023, 10, 10))]
+    [('last September', '2023-09', 'month')]
+
+Values: ``2025-01-19`` (day), ``2025-W12`` (week), ``2025-09`` (month), ``2025-Q3`` and seasons such as
+``2024-SU`` (quarter), ``2025`` (year); ``PRESENT_REF``, ``PAST_REF`` and ``FUTURE_REF`` for "now",
+"recently" and "in the coming months" (precision ``vague``: never a made-up exact day). A range has
+``date_end``; "early 2025", "mid-2024" and "the end of 2024" keep their year with ``mod`` START, MID, END.
+
+The expressions are found by the patterns below (the grammar of dates in news prose) and, for what they
+miss, by the spaCy model's DATE entities that dateparser can read; durations ("for two years", "30 years")
+and ages are never dates. Absolute dates are read by one reused dateparser ``DateDataParser``; relative ones
+by rules over the reference date, because dateparser cannot resolve "last September", "between 2024 and
+2027", quarters or weekday tense.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from nlp import grammar as g
+
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+QUARTER_WORDS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+}
+MOD_WORDS = {
+    "early": "START",
+    "the start of": "START",
+    "the beginning of": "START",
+    "start of": "START",
+    "beginning of": "START",
+    "mid": "MID",
+    "mid-": "MID",
+    "the middle of": "MID",
+    "middle of": "MID",
+    "late": "END",
+    "the end of": "END",
+    "end of": "END",
+    "end-": "END",
+    "the close of": "END",
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: its span, its TIMEX3-style value and precision, a range end and a modifier."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str | None
+    date_end: str | None = None
+    mod: str | None = None
+
+    @property
+    def is_vague(self) -> bool:
+        return self.precision == "vague"
+
+
+def _as_date(reference: date | datetime) -> date:
+    return reference.date() if isinstance(reference, datetime) else reference
+
+
+def _month_value(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _week_value(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def _closest_day(month: int, day: int, reference: date) -> date | None:
+    """The date with this month and day nearest to ``reference`` (news omits the year when it is obvious)."""
+    best = None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((candidate - reference).days) < abs((best - reference).days):
+            best = candidate
+    return best
+
+
+def _closest_month(month: int, reference: date) -> tuple[int, int]:
+    options = [(year, month) for year in (reference.year - 1, reference.year, reference.year + 1)]
+    return min(options, key=lambda ym: abs((ym[0] * 12 + ym[1]) - (reference.year * 12 + reference.month)))
+
+
+def _season_year(season: str, which: str, reference: date) -> int:
+    """The year of "this/last/next <season>" or a bare season; winter counts in the year it starts."""
+    first = SEASON_START_MONTH[season]
+    here = reference.year * 12 + reference.month - 1
+    starts = [year * 12 + first - 1 for year in range(reference.year - 2, reference.year + 3)]
+    current = next((s for s in starts if s <= here < s + 3), None)
+    if which == "last":
+        chosen = max(s for s in starts if s + 3 <= here)
+    elif which == "next":
+        chosen = min(s for s in starts if s > here)
+    elif current is not None:
+        chosen = current
+    elif which == "this":
+        chosen = (
+            min(s for s in starts if s > here)
+            if first > reference.month
+            else max(s for s in starts if s <= here)
+        )
+    else:
+        chosen = min(starts, key=lambda s: min(abs(here - s), abs(here - (s + 2))))
+    return chosen // 12
+
+
+def _weekday(name: str, reference: date, direction: str) -> date:
+    """``direction``: 'past' (on or before), 'last' (strictly before), 'next' (strictly after)."""
+    target = g.WEEKDAY_INDEX[name.lower()[:3]]
+    if direction == "next":
+        return reference + timedelta(days=(target - reference.weekday() - 1) % 7 + 1)
+    back = (reference.weekday() - target) % 7
+    if direction == "last" and back == 0:
+        back = 7
+    return reference - timedelta(days=back)
+
+
+@lru_cache(maxsize=1)
+def _absolute_parser():
+    from dateparser.date import DateDataParser
+
+    # One parser for absolute forms ("19 January 2025", "Jan. 19, 2025", "2025-01-19"): the reference
+    # plays no part in them, so it is built once and reused.
+    return DateDataParser(
+        languages=["en"],
+        settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": True, "STRICT_PARSING": True},
+    )
+
+
+def _parse_absolute(text: str) -> tuple[str, str] | None:
+    data = _absolute_parser().get_date_data(text)
+    if data.date_obj is None:
+        return None
+    when = data.date_obj
+    if data.period == "day" or data.period == "time":
+        return when.date().isoformat(), "day"
+    if data.period == "month":
+        return _month_value(when.year, when.month), "month"
+    if data.period == "year":
+        return f"{when.year:04d}", "year"
+    return None
+
+
+def _future_context(text: str, start: int) -> bool:
+    window = text[max(0, start - 60) : start]
+    return bool(g.FUTURE_CUES.search(window))
+
+
+def _resolve(match: re.Match, kind: str, text: str, reference: date):
+    """(value, precision, date_end, mod) for one pattern match, or None."""
+    groups = match.groupdict()
+    year = reference.year
+
+    def relative_year(word: str | None) -> int | None:
+        if word is None:
+            return None
+        word = word.lower()
+        if re.fullmatch(r"\d{4}", word):
+            return int(word)
+        return {"this year": year, "the year": year, "last year": year - 1, "next year": year + 1}.get(word)
+
+    if kind == "year_range":
+        first, second = int(groups["y1"]), groups["y2"]
+        second_year = int(second) if len(second) == 4 else int(str(first)[:2] + second)
+        if second_year <= first:
+            return None
+        return f"{first:04d}", "year", f"{second_year:04d}", None
+    if kind == "day_range":
+        month = g.month_number(groups["month"])
+        explicit = groups.get("year")
+        d1, d2 = int(groups["d1"]), int(groups["d2"])
+        if explicit:
+            try:
+                first_day, last_day = date(int(explicit), month, d1), date(int(explicit), month, d2)
+            except ValueError:
+                return None
+        else:
+            first_day = _closest_day(month, d1, reference)
+            if first_day is None:
+                return None
+            try:
+                last_day = date(first_day.year, month, d2)
+            except ValueError:
+                return None
+        if last_day <= first_day:
+            return None
+        return first_day.isoformat(), "day", last_day.isoformat(), None
+    if kind == "month_range":
+        m1, m2 = g.month_number(groups["m1"]), g.month_number(groups["m2"])
+        explicit = groups.get("year")
+        y = int(explicit) if explicit else _closest_month(m1, reference)[0]
+        y2 = y if m2 >= m1 else y + 1
+        return _month_value(y, m1), "month", _month_value(y2, m2), None
+    if kind == "half":
+        half = 1 if groups["half"].lower() in ("first", "1st") else 2
+        y = relative_year(groups.get("year")) or year
+        months = (1, 6) if half == 1 else (7, 12)
+        return _month_value(y, months[0]), "month", _month_value(y, months[1]), None
+    if kind == "full_date":
+        parsed = _parse_absolute(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", match.group(0)))
+        if parsed is None:
+            return None
+        return parsed[0], parsed[1], None, None
+    if kind == "iso_date":
+        try:
+            return date.fromisoformat(match.group(0)).isoformat(), "day", None, None
+        except ValueError:
+            return None
+    if kind == "numeric_date":
+        day, month, y = int(groups["a"]), int(groups["b"]), int(groups["year"])
+        if day <= 12 and month <= 12 and day != month:
+            return None  # 03/04/2024: day-month or month-day cannot be told apart
+        if month > 12:
+            day, month = month, day
+        try:
+            return date(y, month, day).isoformat(), "day", None, None
+        except ValueError:
+            return None
+    if kind == "month_day":
+        month = g.month_number(groups["month"])
+        day = int(groups["day"])
+        found = _closest_day(month, day, reference)
+        return (found.isoformat(), "day", None, None) if found else None
+    if kind == "month_year":
+        return _month_value(int(groups["year"]), g.month_number(groups["month"])), "month", None, None
+    if kind == "month":
+        month = g.month_number(groups["month"])
+        which = (groups.get("which") or "").lower()
+        current = (reference.year, reference.month)
+        if which == "last":
+            y = year if month < reference.month else year - 1
+        elif which == "next":
+            y = year if month > reference.month else year + 1
+        elif which == "this":
+            y = year
+        else:
+            y = _closest_month(month, reference)[0] if (year, month) != current else year
+        return _month_value(y, month), "month", None, None
+    if kind == "modified":
+        mod = MOD_WORDS[re.sub(r"\s+", " ", groups["mod"].lower())]
+        inner = groups["inner"].lower()
+        if re.fullmatch(r"\d{4}", inner) or inner in ("this year", "the year", "last year", "next year"):
+            return f"{relative_year(inner):04d}", "year", None, mod
+        if inner in ("the month", "this month"):
+            return _month_value(reference.year, reference.month), "month", None, mod
+        if inner in ("the week", "this week"):
+            return _week_value(reference), "week", None, mod
+        month_match = re.fullmatch(rf"({g.MONTH})(?:\s+(\d{{4}}))?", groups["inner"])
+        if month_match:
+            month = g.month_number(month_match.group(1))
+            if month_match.group(2):
+                return _month_value(int(month_match.group(2)), month), "month", None, mod
+            y, _ = _closest_month(month, reference)
+            return _month_value(y, month), "month", None, mod
+        return None
+    if kind == "quarter":
+        number = groups.get("qn")
+        q = int(number) if number else QUARTER_WORDS[groups["qword"].lower()]
+        y = relative_year(groups.get("year") or groups.get("year2")) or year
+        return f"{y:04d}-Q{q}", "quarter", None, None
+    if kind == "relative_quarter":
+        current = (reference.month - 1) // 3 + 1
+        shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[groups["which"].lower()]
+        index = year * 4 + current - 1 + shift
+        return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, None
+    if kind == "season":
+        season = SEASONS[groups["season"].lower()]
+        explicit = groups.get("year")
+        y = (
+            int(explicit)
+            if explicit
+            else _season_year(season, (groups.get("which") or "").lower(), reference)
+        )
+        return f"{y:04d}-{season}", "quarter", None, None
+    if kind == "weekday":
+        which = (groups.get("which") or "").lower()
+        if which == "next" or (which != "last" and _future_context(text, match.start())):
+            day = _weekday(groups["weekday"], reference, "next")
+        else:
+            day = _weekday(groups["weekday"], reference, "last" if which == "last" else "past")
+        return day.isoformat(), "day", None, None
+    if kind == "day_word":
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower().split()[0]]
+        return (reference + timedelta(days=offset)).isoformat(), "day", None, None
+    if kind == "part_of_day":
+        return reference.isoformat(), "day", None, None
+    if kind == "relative_unit":
+        unit = groups["unit"].lower()
+        shift = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[
+            groups["which"].lower()
+        ]
+        if unit == "week":
+            return _week_value(reference + timedelta(days=7 * shift)), "week", None, None
+        if unit == "month":
+            y, m = _shift_month(reference.year, reference.month, shift)
+            return _month_value(y, m), "month", None, None
+        return f"{year + shift:04d}", "year", None, None
+    if kind == "ago":
+        amount = g.number_value(groups["amount"])
+        unit = groups["unit"].lower().rstrip("s")
+        if amount is None:
+            return "PAST_REF", "vague", None, None
+        if unit == "day":
+            return (reference - timedelta(days=amount)).isoformat(), "day", None, None
+        if unit == "week":
+            return _week_value(reference - timedelta(days=7 * amount)), "week", None, None
+        if unit == "month":
+            y, m = _shift_month(reference.year, reference.month, -amount)
+            return _month_value(y, m), "month", None, None
+        if unit == "decade":
+            return f"{year - 10 * amount:04d}", "year", None, None
+        return f"{year - amount:04d}", "year", None, None
+    if kind == "vague":
+        word = match.group(0).lower()
+        if g.PRESENT_WORDS.fullmatch(word):
+            return "PRESENT_REF", "day", None, None
+        if g.FUTURE_WORDS.search(word):
+            return "FUTURE_REF", "vague", None, None
+        return "PAST_REF", "vague", None, None
+    if kind == "year":
+        return groups["year"], "year", None, None
+    raise ValueError(kind)
+
+
+def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMention]:
+    """The date expressions the grammar finds in ``text``, resolved against ``reference``."""
+    reference = _as_date(reference)
+    taken: list[tuple[int, int]] = []
+    mentions = []
+    for kind, pattern in g.PATTERNS:
+        for match in pattern.finditer(text):
+            span = (
+                match.span("date") if "date" in pattern.groupindex and match.group("date") else match.span()
+            )
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            if kind == "year" and g.not_a_year(text, *span):
+                continue
+            resolved = _resolve(match, kind, text, reference)
+            if resolved is None:
+                continue
+            taken.append(span)
+            value, precision, date_end, mod = resolved
+            mentions.append(
+                DateMention(span[0], span[1], text[span[0] : span[1]], value, precision, date_end, mod)
+            )
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def dates_from_entities(doc, reference: date | datetime, known: list[DateMention]) -> list[DateMention]:
+    """spaCy DATE entities the grammar missed, when dateparser reads them and they are no duration."""
+    found = []
+    for entity in doc.ents:
+        if entity.label_ != "DATE":
+            continue
+        start, end = entity.start_char, entity.end_char
+        if any(start < m.end and m.start < end for m in known):
+            continue
+        if g.DURATION.fullmatch(entity.text) or g.AGE.search(entity.text):
+            continue
+        parsed = _parse_absolute(entity.text) if g.HAS_DATE_WORD.search(entity.text) else None
+        if parsed:
+            found.append(DateMention(start, end, entity.text, parsed[0], parsed[1]))
+    return found
+
+
+def find_dates_in_doc(doc, reference: date | datetime) -> list[DateMention]:
+    """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
+    mentions = find_pattern_dates(doc.text, reference)
+    return sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
+
+
+def find_dates(text: str, reference: date | datetime) -> list[DateMention]:
+    """Date expressions in ``text`` with values resolved against ``reference`` (the publication date)."""
+    from nlp.model import load_model
+
+    return find_dates_in_doc(load_model()(text), reference)

@@ -1,0 +1,224 @@
+"""The grammar of date expressions in English news prose, as data: ordered (kind, pattern) pairs.
+
+Earlier patterns win where matches overlap, so the longer and more specific forms come first: "between
+2024 and 2027" before "2024", "Sunday, January 19" before "Sunday", "the end of June" before "June".
+Each pattern's kind tells `nlp.dates` how to resolve it. Examples of what each one finds are beside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+MONTH_ABBREVIATIONS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+}
+MONTH_ABBREVIATIONS |= {"oct": 10, "nov": 11, "dec": 12}
+WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+}
+
+# Month names are matched with their capital letter: "may" and "march" are also verbs.
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])"
+)
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:19|20)\d{2}"
+RELATIVE_YEAR = rf"(?:{YEAR}|this year|last year|next year|the year)"
+AMOUNT = r"(?:\d+|a couple of|a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)"
+WEEKDAY_PREFIX = rf"(?:{WEEKDAY},?\s+(?:the\s+)?)?"
+
+
+def _p(pattern: str, flags: int = 0) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+I = re.IGNORECASE  # for the lowercase words around the names; names keep their capitals
+
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso_date", _p(rf"\b{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")),  # 2025-01-19
+    # between 2024 and 2027 / from 2024 to 2027 / 2024-2027 / 2024-27
+    (
+        "year_range",
+        _p(rf"\b(?:[Bb]etween|[Ff]rom)\s+(?P<y1>{YEAR})\s+(?:and|to|until|through)\s+(?P<y2>{YEAR})\b"),
+    ),
+    ("year_range", _p(rf"(?<![\w$€£¥.,-])(?P<y1>{YEAR})\s?[-–]\s?(?P<y2>(?:19|20)?\d{{2}})(?![\w%-])")),
+    # the first half of 2024 / the second half of the year
+    (
+        "half",
+        _p(rf"\b(?:the\s+)?(?P<half>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b", I),
+    ),
+    # June 16-17 (, 2025) / 16-17 June (2025)
+    (
+        "day_range",
+        _p(rf"\b(?P<month>{MONTH})\s+(?P<d1>{DAY})\s?[-–]\s?(?P<d2>{DAY})\b(?:,?\s+(?P<year>{YEAR})\b)?"),
+    ),
+    (
+        "day_range",
+        _p(rf"\b(?P<d1>{DAY})\s?[-–]\s?(?P<d2>{DAY})\s+(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})\b)?"),
+    ),
+    # from March to May (2025)
+    (
+        "month_range",
+        _p(
+            rf"\b(?:[Ff]rom|[Bb]etween)\s+(?P<m1>{MONTH})\s+(?:to|and|until|through)\s+(?P<m2>{MONTH})"
+            rf"(?:,?\s+(?P<year>{YEAR})\b)?"
+        ),
+    ),
+    # Sunday, January 19, 2025 / 19 January 2025 / Jan. 19, 2025 / the 19th of January 2025
+    (
+        "full_date",
+        _p(
+            rf"\b{WEEKDAY_PREFIX}(?:{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR})\b"
+            rf"|\bthe\s+{DAY}\s+of\s+{MONTH},?\s+{YEAR}\b"
+        ),
+    ),
+    ("numeric_date", _p(rf"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{YEAR})\b")),  # 19/01/2025
+    ("month_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b")),  # January 2025
+    # early 2025 / mid-2024 / the end of June / late last year / by the end of the month
+    (
+        "modified",
+        _p(
+            r"\b(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd-|(?:[Tt]he\s+)?(?:start|beginning|middle|end|close)\s+of)\s*"
+            rf"(?P<inner>{YEAR}|{MONTH}(?:\s+{YEAR})?|this year|next year|last year|the year|the month|this month"
+            r"|the week|this week)\b"
+        ),
+    ),
+    # the third quarter (of 2025) / Q3 2024 / 2024 Q3 / the last quarter of 2024
+    (
+        "quarter",
+        _p(
+            r"\b(?:the\s+)?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th|final)\s+quarter"
+            rf"(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b",
+            I,
+        ),
+    ),
+    ("quarter", _p(rf"\b[Tt]he\s+(?P<qword>last)\s+quarter\s+of\s+(?P<year>{RELATIVE_YEAR})\b")),
+    ("quarter", _p(rf"\bQ(?P<qn>[1-4])(?:\s+(?P<year>{YEAR}))?\b")),
+    ("quarter", _p(rf"\b(?P<year2>{YEAR})\s+Q(?P<qn>[1-4])\b")),
+    ("relative_quarter", _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+quarter\b", I)),
+    # this winter / last summer / spring 2024 / in the autumn ("fall" only where it cannot be a drop)
+    (
+        "season",
+        _p(
+            r"\b(?:(?:in\s+)?the\s+|in\s+)?(?P<date>(?:(?P<which>this|last|next)\s+)?"
+            rf"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?)\b"
+            rf"(?!\s+of\s+(?!{YEAR}))",
+            I,
+        ),
+    ),
+    # Sunday, January 19 / Jan. 20 / June 19 / 19 January / the 19th of January
+    ("month_day", _p(rf"\b{WEEKDAY_PREFIX}(?P<month>{MONTH})\s+(?P<day>{DAY})\b(?!\s*[-–,]?\s*\d)")),
+    (
+        "month_day",
+        _p(rf"\b{WEEKDAY_PREFIX}(?:the\s+)?(?P<day>{DAY})\s+(?:of\s+)?(?P<month>{MONTH})(?!\s*,?\s*\d)"),
+    ),
+    # last Monday / next Friday / on Tuesday
+    ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", I)),
+    ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", I)),
+    ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", I)),
+    # this week / last month / next year (not "the next year", a duration)
+    (
+        "relative_unit",
+        _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+(?P<unit>week|month|year)\b", I),
+    ),
+    ("ago", _p(rf"\b(?P<amount>{AMOUNT})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b", I)),
+    # last September / next March / this June; in March / since December / by January
+    ("month", _p(rf"\b(?P<which>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<month>{MONTH})\b(?!\s*\d)")),
+    (
+        "month",
+        _p(
+            r"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Oo]f|[Ll]ate|"
+            rf"[Ee]arly)\s+(?:the\s+month\s+of\s+)?(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
+        ),
+    ),
+    (
+        "vague",
+        _p(
+            r"\b(?:now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent "
+            r"(?:days|weeks|months|years)|soon|shortly|in the (?:near |distant )?future|(?:in |over )?the "
+            r"coming (?:days|weeks|months|years)|(?:in |over )?the months ahead|(?:in |over )?the years ahead)\b",
+            I,
+        ),
+    ),
+    ("year", _p(rf"(?<![\w$€£¥#.,/-])(?P<year>{YEAR})(?![\w%/]|[.,]\d|-\d)")),  # 2022 / the 2024 election
+]
+
+PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|these days")
+FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead")
+FUTURE_CUES = re.compile(
+    r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected to"
+    r"|are expected to|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting)\b[^.;]*$",
+    I,
+)
+UNITS_AFTER_NUMBER = re.compile(
+    r"\s*(?:%|percent|per cent|units|people|jobs|employees|workers|vehicles|cars|tons|tonnes|km|kilometres|"
+    r"kilometers|miles|shares|stores|points|votes|yen|dollars|euros|won|rupiah|dong|metres|meters|feet|pages)\b",
+    I,
+)
+DURATION = re.compile(
+    r"(?:the\s+)?(?:past|last|next|first|coming|previous|following|final)?\s*(?:more than\s+|nearly\s+|about\s+|"
+    r"almost\s+|over\s+|some\s+|around\s+)?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|a few|few|several|many)?[\s-]*"
+    r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|quarters?|centuries|century|nights?)"
+    r"(?:\s+(?:old|long|later|earlier|before|after|running))?",
+    I,
+)
+AGE = re.compile(r"\d+-year-old|years?\s+old|\baged\s+\d+", I)
+HAS_DATE_WORD = re.compile(rf"{MONTH}|{WEEKDAY}|\b{YEAR}\b")
+
+
+def month_number(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTH_ABBREVIATIONS[key]
+
+
+def number_value(word: str) -> int | None:
+    """1 for "a", 3 for "three", 12 for "12"; None for the vague "a few", "several"."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def not_a_year(text: str, start: int, end: int) -> bool:
+    """Whether a 19xx/20xx number is a quantity ("2024 units", "$2025") rather than a year."""
+    return bool(UNITS_AFTER_NUMBER.match(text, end))
