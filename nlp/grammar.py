@@ -71,7 +71,7 @@ def _p(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(pattern, flags)
 
 
-I = re.IGNORECASE  # for the lowercase words around the names; names keep their capitals
+ANY_CASE = re.IGNORECASE  # for the lowercase words around the names; names keep their capitals
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso_date", _p(rf"\b{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")),  # 2025-01-19
@@ -84,7 +84,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # the first half of 2024 / the second half of the year
     (
         "half",
-        _p(rf"\b(?:the\s+)?(?P<half>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b", I),
+        _p(
+            rf"\b(?:the\s+)?(?P<half>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b",
+            ANY_CASE,
+        ),
     ),
     # June 16-17 (, 2025) / 16-17 June (2025)
     (
@@ -128,13 +131,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             r"\b(?:the\s+)?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th|final)\s+quarter"
             rf"(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b",
-            I,
+            ANY_CASE,
         ),
     ),
     ("quarter", _p(rf"\b[Tt]he\s+(?P<qword>last)\s+quarter\s+of\s+(?P<year>{RELATIVE_YEAR})\b")),
     ("quarter", _p(rf"\bQ(?P<qn>[1-4])(?:\s+(?P<year>{YEAR}))?\b")),
     ("quarter", _p(rf"\b(?P<year2>{YEAR})\s+Q(?P<qn>[1-4])\b")),
-    ("relative_quarter", _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+quarter\b", I)),
+    ("relative_quarter", _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+quarter\b", ANY_CASE)),
     # this winter / last summer / spring 2024 / in the autumn ("fall" only where it cannot be a drop)
     (
         "season",
@@ -142,7 +145,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"\b(?:(?:in\s+)?the\s+|in\s+)?(?P<date>(?:(?P<which>this|last|next)\s+)?"
             rf"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?)\b"
             rf"(?!\s+of\s+(?!{YEAR}))",
-            I,
+            ANY_CASE,
         ),
     ),
     # Sunday, January 19 / Jan. 20 / June 19 / 19 January / the 19th of January
@@ -152,15 +155,18 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(rf"\b{WEEKDAY_PREFIX}(?:the\s+)?(?P<day>{DAY})\s+(?:of\s+)?(?P<month>{MONTH})(?!\s*,?\s*\d)"),
     ),
     # last Monday / next Friday / on Tuesday
-    ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", I)),
-    ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", I)),
-    ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", I)),
+    ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
+    ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", ANY_CASE)),
+    ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", ANY_CASE)),
     # this week / last month / next year (not "the next year", a duration)
     (
         "relative_unit",
-        _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+(?P<unit>week|month|year)\b", I),
+        _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+(?P<unit>week|month|year)\b", ANY_CASE),
     ),
-    ("ago", _p(rf"\b(?P<amount>{AMOUNT})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b", I)),
+    (
+        "ago",
+        _p(rf"\b(?P<amount>{AMOUNT})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b", ANY_CASE),
+    ),
     # last September / next March / this June; in March / since December / by January
     ("month", _p(rf"\b(?P<which>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<month>{MONTH})\b(?!\s*\d)")),
     (
@@ -176,7 +182,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"\b(?:now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent "
             r"(?:days|weeks|months|years)|soon|shortly|in the (?:near |distant )?future|(?:in |over )?the "
             r"coming (?:days|weeks|months|years)|(?:in |over )?the months ahead|(?:in |over )?the years ahead)\b",
-            I,
+            ANY_CASE,
         ),
     ),
     ("year", _p(rf"(?<![\w$€£¥#.,/-])(?P<year>{YEAR})(?![\w%/]|[.,]\d|-\d)")),  # 2022 / the 2024 election
@@ -187,12 +193,12 @@ FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead")
 FUTURE_CUES = re.compile(
     r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected to"
     r"|are expected to|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting)\b[^.;]*$",
-    I,
+    ANY_CASE,
 )
 UNITS_AFTER_NUMBER = re.compile(
     r"\s*(?:%|percent|per cent|units|people|jobs|employees|workers|vehicles|cars|tons|tonnes|km|kilometres|"
     r"kilometers|miles|shares|stores|points|votes|yen|dollars|euros|won|rupiah|dong|metres|meters|feet|pages)\b",
-    I,
+    ANY_CASE,
 )
 DURATION = re.compile(
     r"(?:the\s+)?(?:past|last|next|first|coming|previous|following|final)?\s*(?:more than\s+|nearly\s+|about\s+|"
@@ -200,9 +206,9 @@ DURATION = re.compile(
     r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|a few|few|several|many)?[\s-]*"
     r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|quarters?|centuries|century|nights?)"
     r"(?:\s+(?:old|long|later|earlier|before|after|running))?",
-    I,
+    ANY_CASE,
 )
-AGE = re.compile(r"\d+-year-old|years?\s+old|\baged\s+\d+", I)
+AGE = re.compile(r"\d+-year-old|years?\s+old|\baged\s+\d+", ANY_CASE)
 HAS_DATE_WORD = re.compile(rf"{MONTH}|{WEEKDAY}|\b{YEAR}\b")
 
 
