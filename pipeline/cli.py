@@ -143,6 +143,40 @@ def ingest(db_path: str, file: str) -> None:
     sys.exit(EXIT_PARTIAL if result.problems else EXIT_OK)
 
 
+@cli.command()
+@click.option("--reprocess", is_flag=True, help="Process every article again, not only new ones.")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="spaCy worker processes (default: 1, or one per core up to 4 from 1,000 articles on).",
+)
+@db_option
+def process(db_path: str, reprocess: bool, processes: int | None) -> None:
+    """Find entities, dates, markets and event candidates in the articles not processed yet."""
+    from rich.progress import Progress
+
+    from nlp.model import ModelNotInstalled
+    from pipeline.process import process_articles
+
+    database = open_database(db_path)
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("processing articles", total=None)
+        try:
+            result = process_articles(
+                database,
+                reprocess,
+                processes,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except ModelNotInstalled as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
+        f"{result.entities} entity mentions, {result.markets} market mentions"
+    )
+
+
 def run_datasette(db_path: str, host: str, port: int) -> int:
     """Run Datasette over ``db_path`` until it stops; web/metadata.yml's table notes follow the file's name."""
     import os

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "timeline.db"
 
 
@@ -205,4 +205,63 @@ from events
 order by events.event_date, events.id
 """
 
-MIGRATIONS = [_create_version_1]
+
+def _create_version_2(db: sqlite_utils.Database) -> None:
+    """The NLP stage's output: mentions of entities, dates and markets, and event candidates."""
+    db["articles"].add_column("nlp_version", str)
+    db["articles"].add_column("processed_at", str)
+    db["articles"].create_index(["nlp_version"])
+    db["entity_mentions"].create(
+        {"article_id": str, "char_start": int, "char_end": int, "entity_id": int, "text": str},
+        pk=("article_id", "char_start"),
+        foreign_keys=[("article_id", "articles", "id"), ("entity_id", "entities", "id")],
+    )
+    db["entity_mentions"].create_index(["entity_id"])
+    db["date_mentions"].create(
+        {
+            "article_id": str,
+            "char_start": int,
+            "char_end": int,
+            "text": str,
+            "value": str,
+            "precision": str,
+            "date_end": str,
+            "mod": str,
+        },
+        pk=("article_id", "char_start"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["market_mentions"].create(
+        {"article_id": str, "char_start": int, "market_code": str, "char_end": int, "text": str},
+        pk=("article_id", "char_start", "market_code"),
+        foreign_keys=[("article_id", "articles", "id"), ("market_code", "markets", "code")],
+    )
+    db["event_candidates"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "sentence": str,
+            "char_start": int,
+            "char_end": int,
+            "date_text": str,
+            "date_char_start": int,
+            "event_date": str,
+            "date_precision": str,
+            "date_end": str,
+            "date_mod": str,
+            "date_from": str,
+            "event_type": str,
+            "trigger": str,
+            "actors": str,
+            "markets": str,
+            "confidence": float,
+            "published_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["event_candidates"].create_index(["article_id"])
+    db["event_candidates"].create_index(["event_date"])
+
+
+MIGRATIONS = [_create_version_1, _create_version_2]

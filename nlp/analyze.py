@@ -1,0 +1,83 @@
+"""One article through the NLP stage: entities, dates, markets and event candidates from one spaCy parse.
+
+>>> # doctest: +SKIP
+>>> for analysis in analyze_texts([(text, published)]): print(analysis.candidates)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from nlp.dates import DateMention, find_dates_in_doc
+from nlp.entities import EntityMention, entities_in_doc
+from nlp.events import Candidate, candidates_in_doc
+from nlp.markets import resolve_market, sector_matcher
+from nlp.model import load_model
+
+# Bump when extraction changes, so `timeline process` re-processes what older versions stored.
+EXTRACTOR_VERSION = "1"
+# Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
+# for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
+UNUSED_COMPONENTS = (
+    "textcat",
+    "textcat_multilabel",
+    "entity_linker",
+    "spancat",
+    "coref",
+    "trainable_lemmatizer",
+)
+
+
+@dataclass
+class MarketMention:
+    start: int
+    end: int
+    text: str
+    code: str
+
+
+@dataclass
+class Analysis:
+    entities: list[EntityMention]
+    dates: list[DateMention]
+    markets: list[MarketMention]
+    candidates: list[Candidate]
+
+
+def analyze_doc(doc, published: date | datetime | None, matcher) -> Analysis:
+    reference = published or datetime.now()
+    dates = find_dates_in_doc(doc, reference)
+    entities = entities_in_doc(doc)
+    longest: dict[tuple[int, str], int] = {}  # (start, sector) → end: "online retail market" once, not twice
+    for match_id, start, end in matcher(doc):
+        span = doc[start:end]
+        key = (span.start_char, doc.vocab.strings[match_id])
+        longest[key] = max(longest.get(key, 0), span.end_char)
+    sector_spans = [(start, end, slug) for (start, slug), end in sorted(longest.items())]
+    markets = [MarketMention(s, e, doc.text[s:e], code) for s, e, code in sector_spans]
+    for entity in entities:
+        if entity.label in ("GPE", "NORP", "LOC") and (code := resolve_market(entity.text)):
+            markets.append(MarketMention(entity.start, entity.end, entity.text, code))
+    candidates = candidates_in_doc(doc, dates, entities, sector_spans, published)
+    return Analysis(entities, dates, sorted(markets, key=lambda m: m.start), candidates)
+
+
+def pipe(nlp, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator:
+    disabled = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
+    with nlp.select_pipes(disable=disabled):
+        yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+
+
+def analyze_texts(
+    items: Iterable[tuple[str, date | datetime | None]], batch_size: int = 32, n_process: int = 1
+) -> Iterator[Analysis]:
+    """Analyses of (text, publication date) pairs, parsed in batches with ``nlp.pipe``."""
+    nlp = load_model()
+    matcher = sector_matcher(nlp)
+    items = list(items)
+    for (_, published), doc in zip(
+        items, pipe(nlp, (t for t, _ in items), batch_size, n_process), strict=True
+    ):
+        yield analyze_doc(doc, published, matcher)

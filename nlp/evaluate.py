@@ -1,0 +1,197 @@
+"""Evaluate event candidates, dates and markets against gold.
+
+    python -m nlp.evaluate            # all three
+    python -m nlp.evaluate events     # one of: events, dates, markets
+
+Events: the demo corpus's gold (tests/fixtures/gold/events.json). A candidate matches a gold event when
+the event is reported in the candidate's article, the dates are compatible (equal at the coarser
+precision) and an actor or a market overlaps. Recall = gold (event, article) mentions with a matching
+candidate / all gold mentions; precision = matching candidates / all candidates; type accuracy = matching
+candidates of the gold event's type / matching candidates.
+Dates: tests/fixtures/dates/expressions.jsonl; a case is right when a found date overlaps the expression
+with the expected value, precision, end and modifier, and, for a negative case, when none overlaps it.
+Markets: tests/fixtures/markets/names.jsonl, exact codes (None for non-places).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from nlp.timex import compatible
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class EventScores:
+    recall: float
+    precision: float
+    type_accuracy: float
+    gold_mentions: int
+    candidates: int
+    misses: list[str]
+    false_positives: list[str]
+    type_errors: list[str]
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", name.casefold()) if w not in ("the", "s")}
+
+
+def actors_overlap(found: list[str], gold: list[str]) -> bool:
+    """Whether one found actor names a gold actor: the words of one name contain the other's.
+
+    "trade ministry" names "Indonesia's trade ministry"; "Trump" names "Donald Trump"; "Washington" names
+    "United States" (both are the country US).
+    """
+    from nlp.markets import resolve_market
+
+    if any((a := _words(f)) and (b := _words(g)) and (a <= b or b <= a) for f in found for g in gold):
+        return True
+    # "Washington" acting for "the United States": the same country by either name.
+    found_codes = {resolve_market(f) for f in found} - {None}
+    return bool(found_codes & {resolve_market(g) for g in gold})
+
+
+def evaluate_events() -> EventScores:
+    from demo.build import load_stories
+    from nlp.analyze import analyze_texts
+
+    gold = json.loads((FIXTURES / "gold" / "events.json").read_text(encoding="utf-8"))
+    stories = [s for s in load_stories() if not s.members_only]
+    pages = [s.outlet.domain + s.path for s in stories]
+    texts = [(s.meta["standfirst"] + "\n" + s.body.replace("## ", ""), s.published) for s in stories]
+    analyses = dict(zip(pages, analyze_texts(texts), strict=True))
+    by_page: dict[str, list[dict]] = {}
+    for event in gold:
+        for mention in event["mentions"]:
+            by_page.setdefault(mention["page"], []).append(event)
+
+    def matches(candidate, event) -> bool:
+        if not compatible(candidate.date.value, event["date"], candidate.date.date_end):
+            return False
+        return actors_overlap(candidate.actors, event["actors"]) or bool(
+            set(candidate.markets) & set(event["markets"])
+        )
+
+    found_mentions, matched, typed, total = 0, 0, 0, 0
+    misses, false_positives, type_errors = [], [], []
+    for page, analysis in analyses.items():
+        events = by_page.get(page, [])
+        for event in {e["id"]: e for e in events}.values():
+            if any(matches(c, event) for c in analysis.candidates):
+                found_mentions += 1
+            else:
+                misses.append(f"{page}: {event['id']} ({event['date']})")
+        for candidate in analysis.candidates:
+            total += 1
+            hit = next((e for e in events if matches(candidate, e)), None)
+            if hit:
+                matched += 1
+                typed += candidate.event_type == hit["type"]
+                if candidate.event_type != hit["type"]:
+                    type_errors.append(
+                        f"{hit['id']}: {candidate.event_type} (want {hit['type']}) [{candidate.trigger}] "
+                        f"{candidate.sentence[:80]}"
+                    )
+            else:
+                false_positives.append(
+                    f"{page}: {candidate.event_type} {candidate.date.value} [{candidate.trigger}] {candidate.sentence[:90]}"
+                )
+    gold_total = sum(len({e["id"] for e in events}) for page, events in by_page.items() if page in analyses)
+    return EventScores(
+        recall=found_mentions / max(1, gold_total),
+        precision=matched / max(1, total),
+        type_accuracy=typed / max(1, matched),
+        gold_mentions=gold_total,
+        candidates=total,
+        misses=misses,
+        false_positives=false_positives,
+        type_errors=type_errors,
+    )
+
+
+@dataclass
+class DateScores:
+    accuracy: float
+    cases: int
+    wrong: list[str]
+
+
+def evaluate_dates() -> DateScores:
+    from nlp.dates import find_dates_in_doc
+    from nlp.model import load_model
+
+    cases = [
+        json.loads(line)
+        for line in (FIXTURES / "dates" / "expressions.jsonl").read_text().splitlines()
+        if line
+    ]
+    nlp = load_model()
+    wrong = []
+    for case, doc in zip(cases, nlp.pipe(c["text"] for c in cases), strict=True):
+        start = case["text"].index(case["expression"])
+        end = start + len(case["expression"])
+        found = [
+            m
+            for m in find_dates_in_doc(doc, datetime.fromisoformat(case["reference"]))
+            if m.start < end and start < m.end
+        ]
+        if case["value"] is None:
+            ok = not found
+        else:
+            expected = (case["value"], case["precision"], case.get("end"), case.get("mod"))
+            ok = any((m.value, m.precision, m.date_end, m.mod) == expected for m in found)
+        if not ok:
+            got = [(m.text, m.value, m.precision, m.date_end, m.mod) for m in found]
+            wrong.append(
+                f"{case['id']}: {case['expression']!r} ref {case['reference']} want {case['value']} "
+                f"{case['precision']} {case.get('end')} {case.get('mod')} got {got}"
+            )
+    return DateScores((len(cases) - len(wrong)) / max(1, len(cases)), len(cases), wrong)
+
+
+def evaluate_markets() -> DateScores:
+    from nlp.markets import resolve_market
+
+    cases = [
+        json.loads(line) for line in (FIXTURES / "markets" / "names.jsonl").read_text().splitlines() if line
+    ]
+    wrong = [
+        f"{c['name']!r}: want {c['code']} got {resolve_market(c['name'])}"
+        for c in cases
+        if resolve_market(c["name"]) != c["code"]
+    ]
+    return DateScores((len(cases) - len(wrong)) / max(1, len(cases)), len(cases), wrong)
+
+
+def main(argv: list[str]) -> int:
+    which = argv[1:] or ["events", "dates", "markets"]
+    if "dates" in which:
+        scores = evaluate_dates()
+        print("\n".join(scores.wrong))
+        print(f"dates: {scores.cases} expressions, accuracy {scores.accuracy:.3f}\n")
+    if "markets" in which:
+        scores = evaluate_markets()
+        print("\n".join(scores.wrong))
+        print(f"markets: {scores.cases} names, accuracy {scores.accuracy:.3f}\n")
+    if "events" in which:
+        scores = evaluate_events()
+        print("missed:\n  " + "\n  ".join(scores.misses))
+        print("candidates matching no gold event:\n  " + "\n  ".join(scores.false_positives))
+        print("wrong types:\n  " + "\n  ".join(scores.type_errors))
+        print(
+            f"events: {scores.gold_mentions} gold mentions, {scores.candidates} candidates: recall {scores.recall:.3f}, "
+            f"precision {scores.precision:.3f}, type accuracy {scores.type_accuracy:.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,374 @@
+"""Event candidates: one per reported fact, with its sentence, date, actors, markets, type and confidence.
+
+A sentence yields a candidate for each trigger (``nlp/data/triggers.toml``: "launch", "ban", "divest",
+"uphold"…) that a date expression attaches to in the dependency parse: the date's nearest trigger up the
+tree, else the nearest trigger by tree distance. With two triggers and two dates ("signed the law on
+Wednesday and will enforce it from January") it yields two candidates. A trigger with no date of its own
+takes the publication date only when the verb says it has just happened ("has launched"). The sentence
+must name an actor (an organisation, person, country) or a market.
+
+    >>> # doctest: +SKIP
+    >>> [(c.event_type, c.date.value) for c in candidates_in_doc(nlp("Maersk paused transits on Friday."), ...)]
+    [('market_exit', '2023-12-15')]
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.dates import DateMention
+from nlp.entities import ACTOR_LABELS, EntityMention
+from nlp.markets import resolve_market
+
+DATA = Path(__file__).resolve().parent / "data"
+# Prepositions that put a date on the event itself, rather than on a deadline or a target.
+EVENT_TIME_PREPOSITIONS = {"on", "in", "at", "during", "since", "early", "late", "last", "this"}
+TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
+PRECISION_BONUS = {"day": 0.1, "week": 0.06, "month": 0.05, "quarter": 0.03, "year": 0.0}
+# Types whose present perfect ("has launched") reports a fresh fact rather than a trend ("has grown").
+JUST_HAPPENED_TYPES = {"launch", "market_entry", "market_exit", "deal", "ban"}
+REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
+
+
+@dataclass
+class Candidate:
+    """One reported fact found in one sentence of one article."""
+
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    trigger: str
+    event_type: str
+    date: DateMention
+    date_from: str  # "text" (a date expression) or "published" (the publication date)
+    actors: list[str] = field(default_factory=list)
+    markets: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+
+
+EVENT_TYPES = (
+    "market_entry",
+    "market_exit",
+    "launch",
+    "regulation",
+    "ban",
+    "legal",
+    "deal",
+    "financial",
+    "forecast",
+    "other",
+)
+OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
+PLAN_HEADS = {
+    "expect",
+    "plan",
+    "aim",
+    "intend",
+    "hope",
+    "target",
+    "schedule",
+    "prepare",
+    "seek",
+    "want",
+    "set",
+    "due",
+}
+FUTURE_AUXILIARIES = {"will", "would", "shall", "could", "may", "might"}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, dict]:
+    tables = tomllib.loads((DATA / "triggers.toml").read_text(encoding="utf-8"))
+    extra = os.environ.get("NEWSLINE_TRIGGERS_FILE")
+    if extra:
+        for name, table in tomllib.loads(Path(extra).read_text(encoding="utf-8")).items():
+            for key, values in table.items():
+                tables.setdefault(name, {}).setdefault(key, [])
+                tables[name][key] += values
+    return tables
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, str]:
+    """Trigger lemma (or "verb particle") → event type."""
+    return {
+        lemma: name for name, table in _tables().items() if name in EVENT_TYPES for lemma in table["lemmas"]
+    }
+
+
+def _trigger_key(token) -> str | None:
+    lemma = token.lemma_.lower()
+    table = triggers()
+    for child in token.children:  # "roll out", "pull out", "go live", "take over"
+        if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
+            return f"{lemma} {child.lower_}"
+    if lemma in table and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX") and token.dep_ != "amod":
+        return lemma
+    return None
+
+
+def _path_length(a, b) -> int:
+    """Edges between two tokens of one sentence in the dependency tree."""
+    a_chain = [a, *a.ancestors]
+    b_chain = [b, *b.ancestors]
+    b_index = {token.i: n for n, token in enumerate(b_chain)}
+    for n, token in enumerate(a_chain):
+        if token.i in b_index:
+            return n + b_index[token.i]
+    return len(a_chain) + len(b_chain)
+
+
+def _clause_verb(token):
+    """The verb heading the clause ``token`` is in (the token itself if it is one)."""
+    node = token
+    while node.pos_ not in ("VERB", "AUX") and node.dep_ != "ROOT" and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+def _attach(head, sentence_triggers):
+    """The trigger a date belongs to, and how far it sits from it in the tree.
+
+    The date belongs to its clause: the clause's verb when that is a trigger ("signed ... on Monday"),
+    else the nearest trigger within the clause ("the deadline ... on Sunday"), else the same one level up
+    ("said on Monday that it would buy"), else the nearest trigger of the sentence.
+    """
+    trigger_ids = {token.i for token, _ in sentence_triggers}
+    verb = _clause_verb(head)
+    for _ in range(4):
+        if verb.i in trigger_ids:
+            return verb, _path_length(head, verb)
+        in_clause = [t for t, _ in sentence_triggers if _clause_verb(t).i == verb.i or t.head.i == verb.i]
+        if in_clause:
+            nearest = min(in_clause, key=lambda t: (_path_length(head, t), t.i))
+            return nearest, _path_length(head, nearest)
+        if verb.dep_ == "ROOT" or verb.head.i == verb.i:
+            break
+        verb = _clause_verb(verb.head)
+    nearest, _ = min(sentence_triggers, key=lambda pair: (_path_length(head, pair[0]), pair[0].i))
+    return nearest, _path_length(head, nearest) + 2
+
+
+def _date_head(doc, mention: DateMention):
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def _attachment(head) -> str:
+    """How a date hangs on its verb: the preposition or modifier that introduces it."""
+    node = head
+    for _ in range(3):
+        if node.dep_ == "pobj" and node.head.dep_ == "prep":
+            return node.head.text.lower()
+        for child in node.children:
+            if (
+                child.dep_ in ("prep", "case")
+                and child.text.lower() in TARGET_PREPOSITIONS | EVENT_TIME_PREPOSITIONS
+            ):
+                return child.text.lower()
+        node = node.head
+    return ""
+
+
+def _is_just_happened(token) -> bool:
+    """'has launched', 'have agreed': present perfect reports a fact as of the publication date."""
+    return token.tag_ == "VBN" and any(
+        c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children
+    )
+
+
+PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG",)}
+
+
+def _pronoun_actors(sentence_triggers, earlier: list[EntityMention], known: list[str]) -> list[str]:
+    """'he granted…', 'it said…': the subject pronoun of a trigger taken as the last such entity before."""
+    found = []
+    for token, _ in sentence_triggers:
+        for child in token.children:
+            labels = PRONOUN_LABELS.get(child.lower_) if child.dep_ in ("nsubj", "nsubjpass") else None
+            if labels:
+                previous = next((e.name for e in reversed(earlier) if e.label in labels), None)
+                if previous and previous not in known + found:
+                    found.append(previous)
+    return found
+
+
+def _is_negated(token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children) or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in token.children
+    )
+
+
+def _governed_trigger(token):
+    """For a light verb: the trigger noun it is about (its object, subject or the noun it modifies)."""
+    table = triggers()
+    if (
+        token.dep_ in ("acl", "relcl")
+        and _trigger_key(token.head)
+        and token.head.lemma_.lower() not in _light()
+    ):
+        return token.head
+    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj"):
+        for child in token.children:
+            if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
+                # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
+                clause = next(
+                    (g for g in child.children if g.dep_ in ("relcl", "acl") and _trigger_key(g)), None
+                )
+                return clause if clause is not None else child
+    return None
+
+
+@lru_cache(maxsize=1)
+def _light() -> set[str]:
+    return set(_tables().get("light", {}).get("lemmas", []))
+
+
+def _event_type(token, key: str, markets: list[str]) -> str | None:
+    """The type of the fact a trigger reports, or None when the trigger reports no fact here."""
+    if _is_negated(token):
+        return None
+    if key in _light() and (governed := _governed_trigger(token)) is not None:
+        token, key = governed, _trigger_key(governed) or governed.lemma_.lower()
+    event_type = triggers().get(key, "other")
+    places = [m for m in markets if m[:1].isupper()]
+    trade = _tables().get("trade", {})
+    if key in trade.get("lemmas", []):
+        objects = {w.lower_ for c in token.children if c.dep_ in ("dobj", "nsubjpass") for w in c.subtree}
+        has_company = any(w.ent_type_ == "ORG" for c in token.children if c.dep_ == "dobj" for w in c.subtree)
+        if has_company or objects & set(trade.get("deal_objects", [])):
+            event_type = "deal"
+        elif places:
+            event_type = "market_entry"
+        else:
+            return None
+    if event_type in ("launch", "market_entry") and any(
+        w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
+    ):
+        event_type = "financial"  # "the market expanded by 9 percent"
+    if event_type == "launch" and places and key in ("launch", "open", "roll out", "start", "begin"):
+        event_type = "market_entry"
+    heads = [token.head, *([token.head.head] if token.head.dep_ in ("xcomp", "aux") else [])]
+    if event_type not in ("regulation", "ban") and any(
+        h.lemma_.lower() in OBLIGATION_HEADS and token.dep_ == "xcomp" for h in heads[:1]
+    ):
+        return "regulation"  # "ByteDance has to complete a sale by January 19": a legal obligation
+    planned = token.dep_ == "xcomp" and token.head.lemma_.lower() in PLAN_HEADS
+    future = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for c in token.children)
+    if (planned or future) and event_type not in ("regulation", "ban", "legal"):
+        return "forecast"
+    return event_type
+
+
+def candidates_in_doc(
+    doc,
+    dates: list[DateMention],
+    entities: list[EntityMention],
+    sector_spans: list[tuple[int, int, str]],
+    published: date | datetime | None,
+) -> list[Candidate]:
+    """Event candidates of one parsed article."""
+    found: list[Candidate] = []
+    published_day = published.date() if isinstance(published, datetime) else published
+    for sentence in doc.sents:
+        s_start, s_end = sentence.start_char, sentence.end_char
+        sentence_triggers = [(token, key) for token in sentence if (key := _trigger_key(token))]
+        if not sentence_triggers:
+            continue
+        inside = [e for e in entities if s_start <= e.start < s_end]
+        actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
+        actors += _pronoun_actors(sentence_triggers, [e for e in entities if e.start < s_start], actors)
+        markets = [resolve_market(e.text) for e in inside if e.label in ("GPE", "NORP", "LOC")]
+        markets += [slug for start, _, slug in sector_spans if s_start <= start < s_end]
+        markets = list(dict.fromkeys(m for m in markets if m))
+        if not actors:
+            actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS))
+        if not actors:
+            # "The court heard the case": an institution named by a common noun is still an actor.
+            actors = [
+                " ".join(w.text for w in c.subtree if w.dep_ in ("compound", "amod") or w.i == c.i)
+                for token, _ in sentence_triggers
+                for c in token.children
+                if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+            ]
+        if not actors and not markets:
+            continue
+        by_trigger: dict[int, list[tuple[DateMention, str, int]]] = {}
+        for mention in dates:
+            if not (s_start <= mention.start < s_end) or mention.is_vague or mention.value == "PRESENT_REF":
+                continue
+            head = _date_head(doc, mention)
+            if head is None:
+                continue
+            if head.dep_ in ("compound", "nummod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
+                continue  # "a 2020 regulation", "the Dec. 12 shopping day": a label, not a report
+            chosen, distance = _attach(head, sentence_triggers)
+            by_trigger.setdefault(chosen.i, []).append((mention, _attachment(head), distance))
+        for token, key in sentence_triggers:
+            attached = by_trigger.get(token.i)
+            event_type = _event_type(token, key, markets)
+            if event_type is None:
+                continue
+            if attached:
+                is_deadline = key in ("deadline", "require", "expire")
+                mention, how, distance = max(
+                    attached,
+                    key=lambda item: (
+                        (item[1] in TARGET_PREPOSITIONS) == is_deadline,
+                        -item[2],
+                        -PRECISION_ORDER_INDEX.get(item[0].precision or "", 9),
+                    ),
+                )
+                confidence = (
+                    0.55 + (0.15 if distance <= 3 else 0.0) + PRECISION_BONUS.get(mention.precision or "", 0)
+                )
+                confidence += 0.1 if actors else 0.0
+                found.append(
+                    Candidate(
+                        sentence.text, s_start, s_end, key, event_type, mention, "text", actors, markets, 0.0
+                    )
+                )
+                found[-1].confidence = round(min(confidence, 0.95), 2)
+            elif published_day is not None and _is_just_happened(token) and event_type in JUST_HAPPENED_TYPES:
+                today = DateMention(
+                    token.idx, token.idx + len(token.text), token.text, published_day.isoformat(), "day"
+                )
+                found.append(
+                    Candidate(
+                        sentence.text,
+                        s_start,
+                        s_end,
+                        key,
+                        event_type,
+                        today,
+                        "published",
+                        actors,
+                        markets,
+                        0.4,
+                    )
+                )
+    return _one_per_fact(found)
+
+
+PRECISION_ORDER_INDEX = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+
+
+def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:
+    """Within a sentence, one candidate per date: the triggers of one dated fact are one fact."""
+    best: dict[tuple[int, str | None, str | None], Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.sentence_start, candidate.date.value, candidate.date.date_end)
+        current = best.get(key)
+        if current is None or _type_rank(candidate) < _type_rank(current):
+            best[key] = candidate
+    return sorted(best.values(), key=lambda c: (c.sentence_start, c.date.start))
+
+
+def _type_rank(candidate: Candidate) -> tuple[int, float]:
+    # A specific type beats "other", and a content trigger beats a reporting verb.
+    return (candidate.event_type == "other" or candidate.trigger in REPORTING_VERBS, -candidate.confidence)
