@@ -223,7 +223,7 @@ def serve(db_path: str, host: str, port: int) -> None:
 )
 @db_option
 def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
-    """Serve the bundled demo news site on loopback, crawl it with the real spiders and open the result.
+    """Serve the bundled demo news site on loopback, crawl it with the real spiders, process and open it.
 
     Run it again and it fetches only what changed: the site keeps its ports, so its URLs stay the same.
     """
@@ -239,11 +239,15 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
         click.echo(f"demo site: {len(site.servers)} outlets on 127.0.0.1, crawling into {db_path}")
         row = run_crawl(site.sources(), db_path, LOOPBACK_SETTINGS)
     _print_crawl(row)
-    store_db = open_database(db_path)
-    originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
-    click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if row["status"] == "interrupted":
         sys.exit(EXIT_INTERRUPTED)
+    from pipeline.process import process_articles
+
+    store_db = open_database(db_path)
+    result = process_articles(store_db)
+    originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
+    click.echo(f"processed {result.articles} articles: {result.candidates} event candidates")
+    click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return
     click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C to stop)")

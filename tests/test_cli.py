@@ -183,9 +183,11 @@ def test_demo_twice_then_serve(tmp_path):
     result = run_timeline("demo", "--no-serve", "--db", db_path, "--site-port", site_port)
     assert result.returncode == 0, result.stderr
     assert "37 new articles" in result.stdout and "37 articles (35 originals)" in result.stdout
+    assert "processed 37 articles:" in result.stdout
     again = run_timeline("demo", "--no-serve", "--db", db_path, "--site-port", site_port)
     assert again.returncode == 0, again.stderr
     assert "0 new articles" in again.stdout and "37 articles (35 originals)" in again.stdout
+    assert "processed 0 articles: 0 event candidates" in again.stdout
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "serve", "--db", db_path, "--port", str(port)],

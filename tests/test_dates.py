@@ -1,0 +1,123 @@
+from datetime import date
+
+import pytest
+
+from nlp.dates import find_dates, find_pattern_dates
+
+# (reference, text, expression, value, precision, date_end, mod): the traps the NLP issue names.
+CASES = [
+    (date(2023, 10, 10), "Sales fell last September.", "last September", "2023-09", "month", None, None),
+    (date(2023, 9, 10), "Sales fell last September.", "last September", "2022-09", "month", None, None),
+    (
+        date(2025, 5, 20),
+        "The deadline is 19 January 2025.",
+        "19 January 2025",
+        "2025-01-19",
+        "day",
+        None,
+        None,
+    ),
+    (date(2025, 7, 2), "Sales rose on Monday.", "Monday", "2025-06-30", "day", None, None),
+    (date(2025, 6, 30), "TikTok Shop went live on Monday.", "Monday", "2025-06-30", "day", None, None),
+    (date(2025, 6, 30), "The board will meet on Monday.", "Monday", "2025-07-07", "day", None, None),
+    (date(2025, 6, 30), "Shares dropped last Monday.", "last Monday", "2025-06-23", "day", None, None),
+    (date(2025, 5, 20), "The plant opened in 2022.", "2022", "2022", "year", None, None),
+    (
+        date(2025, 5, 20),
+        "Profit rose in the third quarter.",
+        "the third quarter",
+        "2025-Q3",
+        "quarter",
+        None,
+        None,
+    ),
+    (
+        date(2025, 5, 20),
+        "Growth is expected between 2024 and 2027.",
+        "between 2024 and 2027",
+        "2024",
+        "year",
+        "2027",
+        None,
+    ),
+    (date(2025, 5, 20), "It plans to list next year.", "next year", "2026", "year", None, None),
+    (date(2025, 5, 20), "It must sell by June 19.", "June 19", "2025-06-19", "day", None, None),
+    (date(2025, 6, 20), "The new deadline is Sept. 17.", "Sept. 17", "2025-09-17", "day", None, None),
+    (date(2024, 1, 8), "The mission began on Dec. 18.", "Dec. 18", "2023-12-18", "day", None, None),
+    (date(2025, 6, 2), "The summit runs June 16-17.", "June 16-17", "2025-06-16", "day", "2025-06-17", None),
+    (date(2025, 5, 20), "Demand slowed in mid-2024.", "mid-2024", "2024", "year", None, "MID"),
+    (date(2025, 5, 20), "A rebound came in early 2025.", "early 2025", "2025", "year", None, "START"),
+    (date(2025, 5, 20), "Prices peaked at the end of 2024.", "the end of 2024", "2024", "year", None, "END"),
+    (
+        date(2025, 5, 20),
+        "Output fell in the first quarter of 2025.",
+        "the first quarter of 2025",
+        "2025-Q1",
+        "quarter",
+        None,
+        None,
+    ),
+    (date(2025, 3, 19), "Talks resume this week.", "this week", "2025-W12", "week", None, None),
+    (
+        date(2025, 1, 18),
+        "It takes effect on Sunday, January 19.",
+        "Sunday, January 19",
+        "2025-01-19",
+        "day",
+        None,
+        None,
+    ),
+    (date(2025, 1, 10), "The merger closed two years ago.", "two years ago", "2023", "year", None, None),
+    (
+        date(2025, 1, 10),
+        "Sales grew in the first half of 2024.",
+        "the first half of 2024",
+        "2024-01",
+        "month",
+        "2024-06",
+        None,
+    ),
+    (date(2025, 1, 10), "Prices rose this winter.", "this winter", "2024-WI", "quarter", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    "reference, text, expression, value, precision, date_end, mod", CASES, ids=[c[2] for c in CASES]
+)
+def test_news_date_traps(reference, text, expression, value, precision, date_end, mod):
+    [mention] = [
+        m for m in find_pattern_dates(text, reference) if expression in m.text or m.text in expression
+    ]
+    assert (mention.value, mention.precision, mention.date_end, mention.mod) == (
+        value,
+        precision,
+        date_end,
+        mod,
+    )
+    assert text[mention.start : mention.end] == mention.text
+
+
+def test_vague_future_is_never_an_exact_day():
+    [mention] = find_pattern_dates("Prices should ease in the coming months.", date(2025, 5, 20))
+    assert mention.value == "FUTURE_REF" and mention.is_vague
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company has operated there for two years.",
+        "She has 30 years of experience in retail.",
+        "The 45-year-old founder stepped down.",
+        "Buyers must wait 270 days.",
+        "It sold 2,024 units and 2024 cars.",
+        "Workers staged a 24-hour strike.",
+    ],
+)
+def test_durations_ages_and_quantities_are_not_dates(text):
+    assert find_dates(text, date(2025, 5, 20)) == []
+
+
+def test_find_dates_uses_the_model_and_keeps_offsets():
+    text = "TikTok Shop launched in Japan on Monday, months after its European debut in March."
+    mentions = find_dates(text, date(2025, 6, 30))
+    assert [(m.text, m.value) for m in mentions] == [("Monday", "2025-06-30"), ("March", "2025-03")]

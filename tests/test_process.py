@@ -1,0 +1,71 @@
+"""`timeline process` over a real database file."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from demo.build import load_stories
+from pipeline.cli import cli
+from tests.conftest import run_timeline
+
+
+def ingest_demo(tmp_path, db_path, count=6):
+    rows = []
+    for story in load_stories()[:count]:
+        rows.append(
+            {
+                "url": story.url,
+                "title": story.meta["title"],
+                "text": story.meta["standfirst"] + "\n" + story.body,
+                "published": story.meta["published"],
+                "source": story.outlet.source,
+            }
+        )
+    path = tmp_path / "demo.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(path), "--db", db_path]).exit_code == 0
+    return rows
+
+
+def table_rows(db, name):
+    return sorted(json.dumps(r, sort_keys=True) for r in db[name].rows)
+
+
+def test_process_stores_mentions_and_candidates_once(tmp_path, db_path):
+    ingest_demo(tmp_path, db_path)
+    first = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("6 articles processed:")
+    db = sqlite_utils.Database(db_path)
+    assert db["event_candidates"].count > 6 and db["date_mentions"].count > 6
+    assert db["markets"].get("JP")["kind"] == "country"
+    candidate = next(db["event_candidates"].rows_where("event_type = 'market_entry'"))
+    assert candidate["event_date"] and json.loads(candidate["markets"])
+    assert {r["nlp_version"] for r in db["articles"].rows} == {"1"}
+    snapshot = {
+        name: table_rows(db, name) for name in ("event_candidates", "date_mentions", "entity_mentions")
+    }
+    again = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert again.output.startswith("0 articles processed")
+    rebuilt = CliRunner().invoke(cli, ["process", "--reprocess", "--db", db_path])
+    assert rebuilt.output.startswith("6 articles processed")
+    assert {name: table_rows(db, name) for name in snapshot} == snapshot
+
+
+def test_new_articles_only(tmp_path, db_path):
+    ingest_demo(tmp_path, db_path, count=2)
+    CliRunner().invoke(cli, ["process", "--db", db_path])
+    ingest_demo(tmp_path, db_path, count=4)
+    result = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert result.output.startswith("2 articles processed")
+
+
+def test_unknown_model_is_one_clear_line(tmp_path, db_path):
+    ingest_demo(tmp_path, db_path, count=1)
+    result = run_timeline("process", "--db", db_path, env={"NEWSLINE_SPACY_MODEL": "xx_no_such_model"})
+    assert result.returncode == 1
+    assert "spaCy model 'xx_no_such_model' is not installed" in result.stderr
+    assert "Traceback" not in result.stderr
