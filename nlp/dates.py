@@ -72,6 +72,11 @@ class DateMention:
         return self.precision == "vague"
 
 
+def _day_number(text: str) -> int:
+    """31 for "31", "31st"."""
+    return int(re.sub(r"\D", "", text))
+
+
 def _as_date(reference: date | datetime) -> date:
     return reference.date() if isinstance(reference, datetime) else reference
 
@@ -195,7 +200,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
     if kind == "day_range":
         month = g.month_number(groups["month"])
         explicit = groups.get("year")
-        d1, d2 = int(groups["d1"]), int(groups["d2"])
+        d1, d2 = _day_number(groups["d1"]), _day_number(groups["d2"])
         if explicit:
             try:
                 first_day, last_day = date(int(explicit), month, d1), date(int(explicit), month, d2)
@@ -209,6 +214,25 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
                 last_day = date(first_day.year, month, d2)
             except ValueError:
                 return None
+        if last_day <= first_day:
+            return None
+        return first_day.isoformat(), "day", last_day.isoformat(), None
+    if kind == "day_span":
+        if groups["link"] == "and" and not match.group(0).lower().startswith("between"):
+            return None  # "May 2 and May 9": two dates, not a range
+        first_month, last_month = g.month_number(groups["m1"]), g.month_number(groups["m2"])
+        explicit = groups.get("year")
+        try:
+            if explicit:
+                first_day = date(int(explicit), first_month, _day_number(groups["d1"]))
+            else:
+                first_day = _closest_day(first_month, _day_number(groups["d1"]), reference)
+            if first_day is None:
+                return None
+            last_year = first_day.year + (1 if last_month < first_month else 0)
+            last_day = date(last_year, last_month, _day_number(groups["d2"]))
+        except ValueError:
+            return None
         if last_day <= first_day:
             return None
         return first_day.isoformat(), "day", last_day.isoformat(), None
@@ -245,7 +269,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return None
     if kind == "month_day":
         month = g.month_number(groups["month"])
-        day = int(groups["day"])
+        day = _day_number(groups["day"])
         found = _closest_day(month, day, reference)
         return (found.isoformat(), "day", None, None) if found else None
     if kind == "month_year":
@@ -270,8 +294,12 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return f"{relative_year(inner):04d}", "year", None, mod
         if inner in ("the month", "this month"):
             return _month_value(reference.year, reference.month), "month", None, mod
-        if inner in ("the week", "this week"):
-            return _week_value(reference), "week", None, mod
+        if inner in ("the week", "this week", "next week", "last week"):
+            shift = {"next week": 7, "last week": -7}.get(inner, 0)
+            return _week_value(reference + timedelta(days=shift)), "week", None, mod
+        if inner in ("next month", "last month"):
+            y, m = _shift_month(reference.year, reference.month, 1 if inner == "next month" else -1)
+            return _month_value(y, m), "month", None, mod
         month_match = re.fullmatch(rf"({g.MONTH})(?:\s+(\d{{4}}))?", groups["inner"])
         if month_match:
             month = g.month_number(month_match.group(1))

@@ -98,6 +98,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "day_range",
         _p(rf"\b(?P<d1>{DAY})\s?[-–]\s?(?P<d2>{DAY})\s+(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})\b)?"),
     ),
+    # Oct. 7 to Oct. 11 / from July 1 to Aug. 31 (, 2025) / between May 2 and May 9
+    (
+        "day_span",
+        _p(
+            rf"\b(?:(?:[Ff]rom|[Bb]etween)\s+)?(?P<m1>{MONTH})\s+(?P<d1>{DAY})\s+(?P<link>to|until|through|and)\s+"
+            rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY})\b(?:,?\s+(?P<year>{YEAR})\b)?"
+        ),
+    ),
     # from March to May (2025)
     (
         "month_range",
@@ -122,7 +130,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             r"\b(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd-|(?:[Tt]he\s+)?(?:start|beginning|middle|end|close)\s+of)\s*"
             rf"(?P<inner>{YEAR}|{MONTH}(?:\s+{YEAR})?|this year|next year|last year|the year|the month|this month"
-            r"|the week|this week)\b"
+            r"|next month|last month|the week|this week|next week|last week)\b"
         ),
     ),
     # the third quarter (of 2025) / Q3 2024 / 2024 Q3 / the last quarter of 2024
@@ -181,7 +189,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             r"\b(?:now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent "
             r"(?:days|weeks|months|years)|soon|shortly|in the (?:near |distant )?future|(?:in |over )?the "
-            r"coming (?:days|weeks|months|years)|(?:in |over )?the months ahead|(?:in |over )?the years ahead)\b",
+            r"coming (?:days|weeks|months|years)|(?:in |over )?the months ahead|(?:in |over )?the years ahead"
+            r"|(?:in )?the past(?!\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?|quarters?)\b))\b",
             ANY_CASE,
         ),
     ),

@@ -121,3 +121,15 @@ def test_find_dates_uses_the_model_and_keeps_offsets():
     text = "TikTok Shop launched in Japan on Monday, months after its European debut in March."
     mentions = find_dates(text, date(2025, 6, 30))
     assert [(m.text, m.value) for m in mentions] == [("Monday", "2025-06-30"), ("March", "2025-03")]
+
+
+# Floors only go up (python -m nlp.evaluate dates prints the figure and every miss).
+DATES_ACCURACY_FLOOR = 0.99
+
+
+def test_date_test_set_floor():
+    from nlp.evaluate import evaluate_dates
+
+    scores = evaluate_dates()
+    assert scores.cases >= 150
+    assert scores.accuracy >= DATES_ACCURACY_FLOOR, scores.wrong
