@@ -91,7 +91,11 @@ def evaluate_events() -> EventScores:
                 misses.append(f"{page}: {event['id']} ({event['date']})")
         for candidate in analysis.candidates:
             total += 1
-            hit = next((e for e in events if matches(candidate, e)), None)
+            # The gold event it reports: of its type if one matches, else the first that matches.
+            matching = [e for e in events if matches(candidate, e)]
+            hit = next(
+                (e for e in matching if e["type"] == candidate.event_type), matching[0] if matching else None
+            )
             if hit:
                 matched += 1
                 typed += candidate.event_type == hit["type"]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
-from nlp.markets import resolve_market
+from nlp.markets import institution_market, resolve_market
 
 DATA = Path(__file__).resolve().parent / "data"
 # Prepositions that put a date on the event itself, rather than on a deadline or a target.
@@ -31,7 +31,30 @@ EVENT_TIME_PREPOSITIONS = {"on", "in", "at", "during", "since", "early", "late",
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
 PRECISION_BONUS = {"day": 0.1, "week": 0.06, "month": 0.05, "quarter": 0.03, "year": 0.0}
 # Types whose present perfect ("has launched") reports a fresh fact rather than a trend ("has grown").
-JUST_HAPPENED_TYPES = {"launch", "market_entry", "market_exit", "deal", "ban"}
+JUST_HAPPENED_TYPES = {"launch", "market_entry", "market_exit", "deal"}
+PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "noon", "midday", "midnight"}
+# Nouns that name a document or a recurring thing: a date before them labels it ("the 2024 law").
+DOCUMENT_NOUNS = {
+    "law",
+    "regulation",
+    "rule",
+    "decree",
+    "bill",
+    "act",
+    "order",
+    "election",
+    "budget",
+    "report",
+    "plan",
+    "strategy",
+    "policy",
+    "survey",
+    "edition",
+    "model",
+    "agreement",
+    "treaty",
+    "season",
+}
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 
 
@@ -63,6 +86,7 @@ EVENT_TYPES = (
     "forecast",
     "other",
 )
+RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
 OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
 PLAN_HEADS = {
     "expect",
@@ -78,7 +102,10 @@ PLAN_HEADS = {
     "set",
     "due",
 }
-FUTURE_AUXILIARIES = {"will", "would", "shall", "could", "may", "might"}
+FUTURE_AUXILIARIES = {"will", "shall", "'ll"}
+OBLIGATION_AUXILIARIES = {"must"}
+# A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
+SCHEDULED_WITHIN_DAYS = 14
 
 
 @lru_cache(maxsize=1)
@@ -143,14 +170,18 @@ def _attach(head, sentence_triggers):
     for _ in range(4):
         if verb.i in trigger_ids:
             return verb, _path_length(head, verb)
+        if verb.dep_ == "xcomp" and verb.head.i in trigger_ids:
+            return verb.head, _path_length(head, verb.head)  # "stopped taking orders in early October"
         in_clause = [t for t, _ in sentence_triggers if _clause_verb(t).i == verb.i or t.head.i == verb.i]
         if in_clause:
-            nearest = min(in_clause, key=lambda t: (_path_length(head, t), t.i))
+            nearest = min(in_clause, key=lambda t: (_path_length(head, t), abs(t.i - head.i)))
             return nearest, _path_length(head, nearest)
         if verb.dep_ == "ROOT" or verb.head.i == verb.i:
             break
         verb = _clause_verb(verb.head)
-    nearest, _ = min(sentence_triggers, key=lambda pair: (_path_length(head, pair[0]), pair[0].i))
+    nearest, _ = min(
+        sentence_triggers, key=lambda pair: (_path_length(head, pair[0]), abs(pair[0].i - head.i))
+    )
     return nearest, _path_length(head, nearest) + 2
 
 
@@ -173,6 +204,11 @@ def _attachment(head) -> str:
                 return child.text.lower()
         node = node.head
     return ""
+
+
+def _has_perfect_aspect(token) -> bool:
+    """'have doubled', 'has grown', 'had expanded' (and the same through 'more than doubled')."""
+    return token.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in token.children)
 
 
 def _is_just_happened(token) -> bool:
@@ -229,40 +265,133 @@ def _light() -> set[str]:
     return set(_tables().get("light", {}).get("lemmas", []))
 
 
-def _event_type(token, key: str, markets: list[str]) -> str | None:
+def _event_type(
+    token, key: str, markets: list[str], mention: DateMention | None = None, published=None
+) -> str | None:
     """The type of the fact a trigger reports, or None when the trigger reports no fact here."""
     if _is_negated(token):
         return None
+    original = token
     if key in _light() and (governed := _governed_trigger(token)) is not None:
         token, key = governed, _trigger_key(governed) or governed.lemma_.lower()
+    if key in RULE_NOUNS:
+        # "a regulation which forbids...": the rule's own clause says what kind of measure it is.
+        clause = next((c for c in token.children if c.dep_ in ("relcl", "acl") and _trigger_key(c)), None)
+        if clause is not None and triggers().get(_trigger_key(clause)) == "ban":
+            return "ban"
     event_type = triggers().get(key, "other")
+    tables = _tables()
     places = [m for m in markets if m[:1].isupper()]
-    trade = _tables().get("trade", {})
+    object_tokens = _object_tokens(token)
+    subtree_words = {w.lower_ for w in object_tokens}
+    trade = tables.get("trade", {})
     if key in trade.get("lemmas", []):
-        objects = {w.lower_ for c in token.children if c.dep_ in ("dobj", "nsubjpass") for w in c.subtree}
-        has_company = any(w.ent_type_ == "ORG" for c in token.children if c.dep_ == "dobj" for w in c.subtree)
-        if has_company or objects & set(trade.get("deal_objects", [])):
+        has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
+        if has_company or subtree_words & set(trade.get("deal_objects", [])):
             event_type = "deal"
         elif places:
             event_type = "market_entry"
         else:
             return None
+    if event_type in ("market_exit", "launch") and subtree_words & set(
+        tables.get("rules", {}).get("objects", [])
+    ):
+        event_type = "regulation"  # "paused enforcement", "suspended the tariff"
     if event_type in ("launch", "market_entry") and any(
         w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
     ):
         event_type = "financial"  # "the market expanded by 9 percent"
     if event_type == "launch" and places and key in ("launch", "open", "roll out", "start", "begin"):
-        event_type = "market_entry"
-    heads = [token.head, *([token.head.head] if token.head.dep_ in ("xcomp", "aux") else [])]
-    if event_type not in ("regulation", "ban") and any(
-        h.lemma_.lower() in OBLIGATION_HEADS and token.dep_ == "xcomp" for h in heads[:1]
+        if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
+            event_type = "market_entry"  # "launched in Japan", not "began production at its Kumamoto plant"
+    if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
+        return "regulation"  # "ByteDance must sell by January 19": a legal obligation
+    planned = any(t.dep_ == "xcomp" and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original))
+    future = any(
+        c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
+    )
+    if (
+        (planned or future)
+        and event_type not in ("regulation", "ban", "legal")
+        and not _scheduled(mention, published)
     ):
-        return "regulation"  # "ByteDance has to complete a sale by January 19": a legal obligation
-    planned = token.dep_ == "xcomp" and token.head.lemma_.lower() in PLAN_HEADS
-    future = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for c in token.children)
-    if (planned or future) and event_type not in ("regulation", "ban", "legal"):
         return "forecast"
     return event_type
+
+
+def _object_tokens(token) -> list:
+    """What a trigger acts on: its object, passive subject and prepositional objects, with their modifiers."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            found += list(child.subtree)
+        elif child.dep_ == "prep":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found += list(grandchild.subtree)
+    return found
+
+
+def _is_obligation(token) -> bool:
+    """'must divest', 'has to complete a sale', 'the deadline for ByteDance to sell'."""
+    if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUXILIARIES for c in token.children):
+        return True
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in OBLIGATION_HEADS:
+        return True
+    nouns = ("deadline", "requirement", "obligation")
+    return any(a.lemma_.lower() in nouns for a in list(token.ancestors)[:3]) and token.dep_ in (
+        "acl",
+        "relcl",
+        "xcomp",
+    )
+
+
+def _scheduled(mention: DateMention | None, published) -> bool:
+    if mention is None or published is None or mention.precision != "day" or not mention.value:
+        return False
+    day = published.date() if isinstance(published, datetime) else published
+    try:
+        ahead = (date.fromisoformat(mention.value) - day).days
+    except ValueError:
+        return False
+    return 0 <= ahead <= SCHEDULED_WITHIN_DAYS
+
+
+def _sentence_actors(
+    sentence_triggers, inside: list[EntityMention], earlier: list[EntityMention]
+) -> list[str]:
+    actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
+    actors += _pronoun_actors(sentence_triggers, earlier, actors)
+    if not actors:
+        actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS))
+    if not actors:
+        # "The court heard the case": an institution named by a common noun is still an actor.
+        actors = [
+            " ".join(w.text for w in c.subtree if w.dep_ in ("compound", "amod") or w.i == c.i)
+            for token, _ in sentence_triggers
+            for c in token.children
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+        ]
+    return actors
+
+
+def _attached_dates(doc, sentence, dates: list[DateMention], sentence_triggers):
+    """(trigger token, date, how it is attached, tree distance) for each usable date of the sentence."""
+    for mention in dates:
+        if not (sentence.start_char <= mention.start < sentence.end_char):
+            continue
+        if mention.is_vague or mention.value == "PRESENT_REF":
+            continue
+        head = _date_head(doc, mention)
+        if head is None:
+            continue
+        if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
+            head = head.head  # "on Tuesday night": the date is the whole phrase
+        elif head.dep_ in ("compound", "nummod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
+            if head.head.lemma_.lower() in DOCUMENT_NOUNS or not _trigger_key(head.head):
+                continue  # "a 2020 regulation", "the 2024 election": a label; "the October shutdown" is a fact
+        chosen, distance = _attach(head, sentence_triggers)
+        yield chosen, mention, _attachment(head), distance
 
 
 def candidates_in_doc(
@@ -272,69 +401,69 @@ def candidates_in_doc(
     sector_spans: list[tuple[int, int, str]],
     published: date | datetime | None,
 ) -> list[Candidate]:
-    """Event candidates of one parsed article."""
+    """Event candidates of one parsed article: one per dated fact (a trigger and a date attached to it)."""
     found: list[Candidate] = []
     published_day = published.date() if isinstance(published, datetime) else published
+    context_actors: list[str] = []  # the actors and markets of the last sentence that named some
+    context_markets: list[str] = []
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         sentence_triggers = [(token, key) for token in sentence if (key := _trigger_key(token))]
-        if not sentence_triggers:
-            continue
         inside = [e for e in entities if s_start <= e.start < s_end]
-        actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
-        actors += _pronoun_actors(sentence_triggers, [e for e in entities if e.start < s_start], actors)
+        actors = _sentence_actors(sentence_triggers, inside, [e for e in entities if e.start < s_start])
+        # Places, and institutions that stand for them ("Congress" acts for the US).
         markets = [resolve_market(e.text) for e in inside if e.label in ("GPE", "NORP", "LOC")]
+        markets += [institution_market(e.text) for e in inside if e.label == "ORG"]
         markets += [slug for start, _, slug in sector_spans if s_start <= start < s_end]
         markets = list(dict.fromkeys(m for m in markets if m))
-        if not actors:
-            actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS))
-        if not actors:
-            # "The court heard the case": an institution named by a common noun is still an actor.
-            actors = [
-                " ".join(w.text for w in c.subtree if w.dep_ in ("compound", "amod") or w.i == c.i)
-                for token, _ in sentence_triggers
-                for c in token.children
-                if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
-            ]
-        if not actors and not markets:
+        named = any(e.label in ACTOR_LABELS for e in inside) or bool(markets)
+        inherited = not named and bool(context_actors or context_markets)
+        if inherited:
+            # "The reprieve runs into early April.": a sentence naming no one continues the story's actors.
+            actors = list(dict.fromkeys(context_actors + actors))
+            markets = context_markets
+        elif named:
+            context_actors, context_markets = actors, markets
+        if not sentence_triggers or not (actors or markets):
             continue
-        by_trigger: dict[int, list[tuple[DateMention, str, int]]] = {}
-        for mention in dates:
-            if not (s_start <= mention.start < s_end) or mention.is_vague or mention.value == "PRESENT_REF":
-                continue
-            head = _date_head(doc, mention)
-            if head is None:
-                continue
-            if head.dep_ in ("compound", "nummod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
-                continue  # "a 2020 regulation", "the Dec. 12 shopping day": a label, not a report
-            chosen, distance = _attach(head, sentence_triggers)
-            by_trigger.setdefault(chosen.i, []).append((mention, _attachment(head), distance))
-        for token, key in sentence_triggers:
-            attached = by_trigger.get(token.i)
-            event_type = _event_type(token, key, markets)
+        keys = dict((token.i, key) for token, key in sentence_triggers)
+        dated: set[int] = set()
+        for token, mention, how, distance in _attached_dates(doc, sentence, dates, sentence_triggers):
+            dated.add(token.i)
+            date_from = "text"
+            if how == "since" and published_day is not None and _has_perfect_aspect(token):
+                # "rates have doubled since mid-December": the fact is the state as of publication.
+                mention = DateMention(
+                    mention.start, mention.end, mention.text, published_day.isoformat(), "day"
+                )
+                date_from = "published"
+            event_type = _event_type(token, keys[token.i], markets, mention, published_day)
             if event_type is None:
                 continue
-            if attached:
-                is_deadline = key in ("deadline", "require", "expire")
-                mention, how, distance = max(
-                    attached,
-                    key=lambda item: (
-                        (item[1] in TARGET_PREPOSITIONS) == is_deadline,
-                        -item[2],
-                        -PRECISION_ORDER_INDEX.get(item[0].precision or "", 9),
-                    ),
+            confidence = (
+                0.5 + (0.15 if distance <= 3 else 0.0) + PRECISION_BONUS.get(mention.precision or "", 0)
+            )
+            confidence += 0.0 if inherited else 0.1
+            confidence -= 0.1 if how in TARGET_PREPOSITIONS else 0.0
+            found.append(
+                Candidate(
+                    sentence.text,
+                    s_start,
+                    s_end,
+                    keys[token.i],
+                    event_type,
+                    mention,
+                    date_from,
+                    actors,
+                    markets,
+                    round(min(confidence, 0.95), 2),
                 )
-                confidence = (
-                    0.55 + (0.15 if distance <= 3 else 0.0) + PRECISION_BONUS.get(mention.precision or "", 0)
-                )
-                confidence += 0.1 if actors else 0.0
-                found.append(
-                    Candidate(
-                        sentence.text, s_start, s_end, key, event_type, mention, "text", actors, markets, 0.0
-                    )
-                )
-                found[-1].confidence = round(min(confidence, 0.95), 2)
-            elif published_day is not None and _is_just_happened(token) and event_type in JUST_HAPPENED_TYPES:
+            )
+        for token, key in sentence_triggers:
+            if token.i in dated or published_day is None or not _is_just_happened(token):
+                continue
+            event_type = _event_type(token, key, markets)
+            if event_type in JUST_HAPPENED_TYPES:
                 today = DateMention(
                     token.idx, token.idx + len(token.text), token.text, published_day.isoformat(), "day"
                 )
@@ -353,9 +482,6 @@ def candidates_in_doc(
                     )
                 )
     return _one_per_fact(found)
-
-
-PRECISION_ORDER_INDEX = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 
 def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:

@@ -106,6 +106,16 @@ def _gazetteer() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _institutions() -> dict[str, str]:
+    return {normalize_name(name): code for name, code in _read_tsv(DATA / "institutions.tsv")}
+
+
+def institution_market(name: str) -> str | None:
+    """The country or region a government institution acts for ("Congress" → US), not being a place itself."""
+    return _institutions().get(normalize_name(name))
+
+
 def resolve_market(name: str) -> str | None:
     """The market code of a place name, short form, demonym or region; None for anything else."""
     key = normalize_name(name)
