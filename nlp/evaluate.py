@@ -1,9 +1,10 @@
 """Evaluate event candidates, dates and markets against gold.
 
-    python -m nlp.evaluate            # all three
-    python -m nlp.evaluate events     # one of: events, dates, markets
+    python -m nlp.evaluate            # all of them
+    python -m nlp.evaluate events     # one of: events, heldout, dates, markets
 
-Events: the demo corpus's gold (tests/fixtures/gold/events.json). A candidate matches a gold event when
+Events: the demo corpus's gold (tests/fixtures/gold/events.toml and the mention blocks of demo/content),
+and a held-out corpus in the same form (tests/fixtures/heldout/) that the rules were not tuned on. A candidate matches a gold event when
 the event is reported in the candidate's article, the dates are compatible (equal at the coarser
 precision) and an actor or a market overlaps. Recall = gold (event, article) mentions with a matching
 candidate / all gold mentions; precision = matching candidates / all candidates; type accuracy = matching
@@ -26,6 +27,9 @@ from nlp.timex import compatible
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+DEMO_CONTENT = ROOT / "demo" / "content"
+DEMO_CATALOGUE = FIXTURES / "gold" / "events.toml"
+HELDOUT = FIXTURES / "heldout"
 
 
 @dataclass
@@ -59,19 +63,42 @@ def actors_overlap(found: list[str], gold: list[str]) -> bool:
     return bool(found_codes & {resolve_market(g) for g in gold})
 
 
-def evaluate_events() -> EventScores:
-    from demo.build import load_stories
+@dataclass
+class GoldArticle:
+    page: str
+    text: str
+    published: datetime
+    mentions: list[dict]
+
+
+def load_corpus(content: Path) -> list[GoldArticle]:
+    """Articles in the demo content format (``<folder>/<outlet>/<slug>.md``) with their gold mentions."""
+    import tomllib
+
+    articles = []
+    for path in sorted(content.glob("*/*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("+++", 2)
+        meta = tomllib.loads(front)
+        text = meta["standfirst"] + "\n" + body.strip().replace("## ", "")
+        page = str(path.relative_to(content))
+        articles.append(
+            GoldArticle(page, text, datetime.fromisoformat(meta["published"]), meta.get("mentions", []))
+        )
+    return articles
+
+
+def evaluate_events(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOGUE) -> EventScores:
+    """Candidates of the articles in ``content`` against the gold events of ``catalogue``."""
+    import tomllib
+
     from nlp.analyze import analyze_texts
 
-    gold = json.loads((FIXTURES / "gold" / "events.json").read_text(encoding="utf-8"))
-    stories = [s for s in load_stories() if not s.members_only]
-    pages = [s.outlet.domain + s.path for s in stories]
-    texts = [(s.meta["standfirst"] + "\n" + s.body.replace("## ", ""), s.published) for s in stories]
-    analyses = dict(zip(pages, analyze_texts(texts), strict=True))
-    by_page: dict[str, list[dict]] = {}
-    for event in gold:
-        for mention in event["mentions"]:
-            by_page.setdefault(mention["page"], []).append(event)
+    events_by_id = {e["id"]: e for e in tomllib.loads(catalogue.read_text(encoding="utf-8"))["events"]}
+    articles = load_corpus(content)
+    analyses = dict(
+        zip((a.page for a in articles), analyze_texts((a.text, a.published) for a in articles), strict=True)
+    )
+    by_page = {a.page: [events_by_id[m["event"]] for m in a.mentions] for a in articles if a.mentions}
 
     def matches(candidate, event) -> bool:
         if not compatible(candidate.date.value, event["date"], candidate.date.date_end):
@@ -176,7 +203,7 @@ def evaluate_markets() -> DateScores:
 
 
 def main(argv: list[str]) -> int:
-    which = argv[1:] or ["events", "dates", "markets"]
+    which = argv[1:] or ["events", "heldout", "dates", "markets"]
     if "dates" in which:
         scores = evaluate_dates()
         print("\n".join(scores.wrong))
@@ -185,13 +212,18 @@ def main(argv: list[str]) -> int:
         scores = evaluate_markets()
         print("\n".join(scores.wrong))
         print(f"markets: {scores.cases} names, accuracy {scores.accuracy:.3f}\n")
-    if "events" in which:
-        scores = evaluate_events()
+    for name, content, catalogue in (
+        ("events", DEMO_CONTENT, DEMO_CATALOGUE),
+        ("heldout", HELDOUT, HELDOUT / "events.toml"),
+    ):
+        if name not in which or not catalogue.exists():
+            continue
+        scores = evaluate_events(content, catalogue)
         print("missed:\n  " + "\n  ".join(scores.misses))
         print("candidates matching no gold event:\n  " + "\n  ".join(scores.false_positives))
         print("wrong types:\n  " + "\n  ".join(scores.type_errors))
         print(
-            f"events: {scores.gold_mentions} gold mentions, {scores.candidates} candidates: recall {scores.recall:.3f}, "
+            f"{name}: {scores.gold_mentions} gold mentions, {scores.candidates} candidates: recall {scores.recall:.3f}, "
             f"precision {scores.precision:.3f}, type accuracy {scores.type_accuracy:.3f}"
         )
     return 0
