@@ -1,15 +1,13 @@
 """Event candidates: one per reported fact, with its sentence, date, actors, markets, type and confidence.
 
-A sentence yields a candidate for each trigger (``nlp/data/triggers.toml``: "launch", "ban", "divest",
-"uphold"…) that a date expression attaches to in the dependency parse: the date's nearest trigger up the
-tree, else the nearest trigger by tree distance. With two triggers and two dates ("signed the law on
-Wednesday and will enforce it from January") it yields two candidates. A trigger with no date of its own
-takes the publication date only when the verb says it has just happened ("has launched"). The sentence
-must name an actor (an organisation, person, country) or a market.
-
-    >>> # doctest: +SKIP
-    >>> [(c.event_type, c.date.value) for c in candidates_in_doc(nlp("Maersk paused transits on Friday."), ...)]
-    [('market_exit', '2023-12-15')]
+Each date expression of a sentence belongs to a trigger (``nlp/data/triggers.toml``: "launch", "ban",
+"divest", "uphold"…) found through the dependency parse: its clause's verb if that is a trigger, else the
+nearest trigger in its clause, else the same one clause up; every (trigger, date) pair is a candidate, so
+"The House approved it on Saturday and the Senate on Tuesday" gives two. The type comes from the trigger,
+refined by what it governs ("announced a deal" is a deal, "paused enforcement" a regulation, "must sell"
+an obligation, "plans to launch" a forecast). A trigger with no date takes the publication date only when
+its verb says the fact has just happened ("has launched"). The sentence must name an actor or a market;
+a sentence that names neither continues the actors of the story's last one that did.
 """
 
 from __future__ import annotations
