@@ -113,6 +113,23 @@ def _closest_month(month: int, reference: date) -> tuple[int, int]:
     return min(options, key=lambda ym: abs((ym[0] * 12 + ym[1]) - (reference.year * 12 + reference.month)))
 
 
+def _day_range(first_month: int, first: str, last_month: int, last: str, year: str | None, reference: date):
+    """(value, precision, date_end, mod) of a range of days; the year is the closest one when not given."""
+    try:
+        if year:
+            first_day = date(int(year), first_month, _day_number(first))
+        else:
+            first_day = _closest_day(first_month, _day_number(first), reference)
+        if first_day is None:
+            return None
+        last_day = date(first_day.year + (1 if last_month < first_month else 0), last_month, _day_number(last))
+    except ValueError:
+        return None
+    if last_day <= first_day:
+        return None
+    return first_day.isoformat(), "day", last_day.isoformat(), None
+
+
 def _season_year(season: str, which: str, reference: date) -> int:
     """The year of "this/last/next <season>" or a bare season; winter counts in the year it starts."""
     first = SEASON_START_MONTH[season]
@@ -197,45 +214,14 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         if second_year <= first:
             return None
         return f"{first:04d}", "year", f"{second_year:04d}", None
-    if kind == "day_range":
+    if kind == "day_range":  # June 16-17
         month = g.month_number(groups["month"])
-        explicit = groups.get("year")
-        d1, d2 = _day_number(groups["d1"]), _day_number(groups["d2"])
-        if explicit:
-            try:
-                first_day, last_day = date(int(explicit), month, d1), date(int(explicit), month, d2)
-            except ValueError:
-                return None
-        else:
-            first_day = _closest_day(month, d1, reference)
-            if first_day is None:
-                return None
-            try:
-                last_day = date(first_day.year, month, d2)
-            except ValueError:
-                return None
-        if last_day <= first_day:
-            return None
-        return first_day.isoformat(), "day", last_day.isoformat(), None
-    if kind == "day_span":
+        return _day_range(month, groups["d1"], month, groups["d2"], groups.get("year"), reference)
+    if kind == "day_span":  # Oct. 7 to Oct. 11
         if groups["link"] == "and" and not match.group(0).lower().startswith("between"):
             return None  # "May 2 and May 9": two dates, not a range
         first_month, last_month = g.month_number(groups["m1"]), g.month_number(groups["m2"])
-        explicit = groups.get("year")
-        try:
-            if explicit:
-                first_day = date(int(explicit), first_month, _day_number(groups["d1"]))
-            else:
-                first_day = _closest_day(first_month, _day_number(groups["d1"]), reference)
-            if first_day is None:
-                return None
-            last_year = first_day.year + (1 if last_month < first_month else 0)
-            last_day = date(last_year, last_month, _day_number(groups["d2"]))
-        except ValueError:
-            return None
-        if last_day <= first_day:
-            return None
-        return first_day.isoformat(), "day", last_day.isoformat(), None
+        return _day_range(first_month, groups["d1"], last_month, groups["d2"], groups.get("year"), reference)
     if kind == "month_range":
         m1, m2 = g.month_number(groups["m1"]), g.month_number(groups["m2"])
         explicit = groups.get("year")
