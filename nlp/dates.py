@@ -18,12 +18,14 @@ by rules over the reference date, because dateparser cannot resolve "last Septem
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from nlp import grammar as g
 
+# Kinds whose year, when not written, is the one closest to the reference.
+YEARLESS_KINDS = {"month_day", "month", "day_range", "day_span"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 QUARTER_WORDS = {
@@ -66,6 +68,7 @@ class DateMention:
     precision: str | None
     date_end: str | None = None
     mod: str | None = None
+    year_inferred: bool = False  # "June 19", "in March": the year was chosen, not written
 
     @property
     def is_vague(self) -> bool:
@@ -122,7 +125,9 @@ def _day_range(first_month: int, first: str, last_month: int, last: str, year: s
             first_day = _closest_day(first_month, _day_number(first), reference)
         if first_day is None:
             return None
-        last_day = date(first_day.year + (1 if last_month < first_month else 0), last_month, _day_number(last))
+        last_day = date(
+            first_day.year + (1 if last_month < first_month else 0), last_month, _day_number(last)
+        )
     except ValueError:
         return None
     if last_day <= first_day:
@@ -258,6 +263,9 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         day = _day_number(groups["day"])
         found = _closest_day(month, day, reference)
         return (found.isoformat(), "day", None, None) if found else None
+    if kind == "month_relative_year":
+        shift = {"last": -1, "next": 1, "this": 0}[groups["which"]]
+        return _month_value(year + shift, g.month_number(groups["month"])), "month", None, None
     if kind == "month_year":
         return _month_value(int(groups["year"]), g.month_number(groups["month"])), "month", None, None
     if kind == "month":
@@ -405,9 +413,58 @@ def dates_from_entities(doc, reference: date | datetime, known: list[DateMention
     return found
 
 
+def _tense(doc, mention: DateMention) -> str | None:
+    """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    verb = span.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    auxiliaries = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxiliaries & {"will", "'ll", "shall"} or (
+        verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)
+    ):
+        return "future"
+    if verb.tag_ == "VBD" or auxiliaries & {"had", "has", "have", "was", "were"}:
+        return "past"
+    return None
+
+
+def _shift_year(value: str | None, years: int) -> str | None:
+    if not value or not value[:4].isdigit():
+        return value
+    shifted = f"{int(value[:4]) + years:04d}{value[4:]}"
+    if shifted[5:] == "02-29":
+        shifted = shifted[:8] + "28"
+    return shifted
+
+
+def _by_tense(doc, mention: DateMention, reference: date) -> DateMention:
+    """A written-without-year date that the verb puts on the other side of the reference moves a year."""
+    if not mention.year_inferred or mention.value is None:
+        return mention
+    tense = _tense(doc, mention)
+    if tense is None and doc.text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(
+        ("until", "by", "till")
+    ):
+        tense = "future"  # "ByteDance has until January to sell": a limit lies ahead
+    start = date.fromisoformat(mention.value if len(mention.value) == 10 else mention.value + "-01")
+    if tense == "past" and start > reference:
+        shift = -1  # "Britain left the EU on 31 January", written in December
+    elif tense == "future" and start < reference.replace(day=1):
+        shift = 1  # "the talks will resume in March", written in November
+    else:
+        return mention
+    return replace(
+        mention, value=_shift_year(mention.value, shift), date_end=_shift_year(mention.date_end, shift)
+    )
+
+
 def find_dates_in_doc(doc, reference: date | datetime) -> list[DateMention]:
     """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
-    mentions = find_pattern_dates(doc.text, reference)
+    day = _as_date(reference)
+    mentions = [_by_tense(doc, m, day) for m in find_pattern_dates(doc.text, reference)]
     return sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
 
 

@@ -132,7 +132,15 @@ def _trigger_key(token) -> str | None:
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
         if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
             return f"{lemma} {child.lower_}"
-    if lemma in table and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX") and token.dep_ != "amod":
+        if child.dep_ == "prep":  # "enter into force", "go on sale", "letter of intent"
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj" and f"{lemma} {child.lower_} {grandchild.lower_}" in table:
+                    return f"{lemma} {child.lower_} {grandchild.lower_}"
+    if (
+        lemma in table
+        and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX")
+        and token.dep_ not in ("amod", "compound")
+    ):
         return lemma
     return None
 

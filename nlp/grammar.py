@@ -124,6 +124,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("numeric_date", _p(rf"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{YEAR})\b")),  # 19/01/2025
     ("month_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b")),  # January 2025
+    # November last year / March next year / June this year
+    ("month_relative_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<which>last|next|this)\s+year\b")),
     # early 2025 / mid-2024 / the end of June / late last year / by the end of the month
     (
         "modified",

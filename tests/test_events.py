@@ -6,8 +6,8 @@ from nlp.evaluate import actors_overlap, evaluate_events
 
 # Floors only go up (python -m nlp.evaluate events prints the figures, every miss and every stray candidate).
 RECALL_FLOOR = 0.92
-PRECISION_FLOOR = 0.90
-TYPE_ACCURACY_FLOOR = 0.81
+PRECISION_FLOOR = 0.92
+TYPE_ACCURACY_FLOOR = 0.82
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,20 @@ def test_candidate_precision(scores):
 
 def test_type_accuracy(scores):
     assert scores.type_accuracy >= TYPE_ACCURACY_FLOOR, scores.type_errors
+
+
+# The held-out corpus (tests/fixtures/heldout) was written apart from the rules: its figures say what to
+# expect on unseen news. Measured at 0.535 / 0.741 / 0.475 before any rule saw it; the floors hold today's.
+HELDOUT_FLOORS = {"recall": 0.67, "precision": 0.80, "type_accuracy": 0.62}
+
+
+def test_heldout_floors():
+    from nlp.evaluate import HELDOUT
+
+    scores = evaluate_events(HELDOUT, HELDOUT / "events.toml")
+    assert scores.gold_mentions >= 60
+    for name, floor in HELDOUT_FLOORS.items():
+        assert getattr(scores, name) >= floor, (name, getattr(scores, name))
 
 
 def test_actor_matching_is_by_name_words_or_country():
