@@ -255,8 +255,12 @@ def _governed_trigger(token):
         and token.head.lemma_.lower() not in _light()
     ):
         return token.head
+    children = list(token.children)
+    children += [
+        g for c in token.children if c.dep_ == "prep" for g in c.children
+    ]  # "walked away from the deal"
     for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj"):
-        for child in token.children:
+        for child in children:
             if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
                 # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
                 clause = next(
@@ -310,6 +314,10 @@ def _event_type(
     if event_type == "launch" and places and key in ("launch", "open", "roll out", "start", "begin"):
         if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
             event_type = "market_entry"  # "launched in Japan", not "began production at its Kumamoto plant"
+    if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(
+        original
+    ):
+        event_type = "regulation"  # "the Commission approved the acquisition", "the ministry bought yen"
     if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
         return "regulation"  # "ByteDance must sell by January 19": a legal obligation
     planned = any(t.dep_ == "xcomp" and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original))
@@ -336,6 +344,17 @@ def _object_tokens(token) -> list:
                 if grandchild.dep_ == "pobj":
                     found += list(grandchild.subtree)
     return found
+
+
+def _by_public_body(token) -> bool:
+    """Whether the subject of a trigger is a government body, a regulator or a central bank."""
+    words = _tables().get("public_bodies", {}).get("words", [])
+    for child in token.children:
+        if child.dep_ in ("nsubj", "agent"):
+            subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))
+            if any(f" {word} " in f" {subject} " for word in words):
+                return True
+    return False
 
 
 def _is_obligation(token) -> bool:
@@ -412,6 +431,8 @@ def candidates_in_doc(
     published_day = published.date() if isinstance(published, datetime) else published
     context_actors: list[str] = []  # the actors and markets of the last sentence that named some
     context_markets: list[str] = []
+    lead_actors: list[str] | None = None  # and those of the article's lead, which names its main actors
+    lead_markets: list[str] = []
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         sentence_triggers = [(token, key) for token in sentence if (key := _trigger_key(token))]
@@ -426,10 +447,12 @@ def candidates_in_doc(
         inherited = not named and bool(context_actors or context_markets)
         if inherited:
             # "The reprieve runs into early April.": a sentence naming no one continues the story's actors.
-            actors = list(dict.fromkeys(context_actors + actors))
-            markets = context_markets
+            actors = list(dict.fromkeys(context_actors + (lead_actors or []) + actors))
+            markets = list(dict.fromkeys(context_markets + lead_markets))
         elif named:
             context_actors, context_markets = actors, markets
+            if lead_actors is None:
+                lead_actors, lead_markets = actors, markets
         if not sentence_triggers or not (actors or markets):
             continue
         keys = dict((token.i, key) for token, key in sentence_triggers)
