@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -60,8 +61,6 @@ def _print_crawl(row: dict) -> None:
 
 
 def _seconds(start: str, end: str) -> float:
-    from datetime import datetime
-
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
@@ -159,7 +158,7 @@ def process(db_path: str, reprocess: bool, processes: int | None) -> None:
     from nlp.model import ModelNotInstalled
     from pipeline.process import process_articles
 
-    database = open_database(db_path)
+    database = open_database(db_path)  # already migrated by --db: this only opens it
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("processing articles", total=None)
         try:
