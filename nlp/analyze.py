@@ -56,7 +56,8 @@ def analyze_doc(doc, published: date | datetime | None, matcher) -> Analysis:
         key = (span.start_char, doc.vocab.strings[match_id])
         longest[key] = max(longest.get(key, 0), span.end_char)
     sector_spans = [(start, end, slug) for (start, slug), end in sorted(longest.items())]
-    markets = [MarketMention(s, e, doc.text[s:e], code) for s, e, code in sector_spans]
+    text = doc.text  # built anew on each access: read it once
+    markets = [MarketMention(s, e, text[s:e], code) for s, e, code in sector_spans]
     for entity in entities:
         if entity.label in ("GPE", "NORP", "LOC") and (code := resolve_market(entity.text)):
             markets.append(MarketMention(entity.start, entity.end, entity.text, code))

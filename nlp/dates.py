@@ -440,12 +440,12 @@ def _shift_year(value: str | None, years: int) -> str | None:
     return shifted
 
 
-def _by_tense(doc, mention: DateMention, reference: date) -> DateMention:
+def _by_tense(doc, text: str, mention: DateMention, reference: date) -> DateMention:
     """A written-without-year date that the verb puts on the other side of the reference moves a year."""
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
-    if tense is None and doc.text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(
+    if tense is None and text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(
         ("until", "by", "till")
     ):
         tense = "future"  # "ByteDance has until January to sell": a limit lies ahead
@@ -463,8 +463,8 @@ def _by_tense(doc, mention: DateMention, reference: date) -> DateMention:
 
 def find_dates_in_doc(doc, reference: date | datetime) -> list[DateMention]:
     """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
-    day = _as_date(reference)
-    mentions = [_by_tense(doc, m, day) for m in find_pattern_dates(doc.text, reference)]
+    day, text = _as_date(reference), doc.text
+    mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
     return sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
 
 
