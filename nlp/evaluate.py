@@ -63,6 +63,16 @@ def actors_overlap(found: list[str], gold: list[str]) -> bool:
     return bool(found_codes & {resolve_market(g) for g in gold})
 
 
+def fact_matches(
+    value: str | None, end: str | None, actors: list[str], markets: list[str], event: dict
+) -> bool:
+    """Whether a found fact (a candidate or a merged event) is the gold ``event``: compatible dates, and an
+    actor or a market in common."""
+    if not compatible(value, event["date"], end):
+        return False
+    return actors_overlap(actors, event["actors"]) or bool(set(markets) & set(event["markets"]))
+
+
 @dataclass
 class GoldArticle:
     page: str

@@ -170,9 +170,12 @@ def process(db_path: str, reprocess: bool, processes: int | None) -> None:
             )
         except ModelNotInstalled as error:
             raise click.ClickException(str(error)) from error
+    from pipeline.timeline import merge_events
+
+    events = merge_events(database)
     click.echo(
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
-        f"{result.entities} entity mentions, {result.markets} market mentions"
+        f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {events} events"
     )
 
 
@@ -241,11 +244,13 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
     if row["status"] == "interrupted":
         sys.exit(EXIT_INTERRUPTED)
     from pipeline.process import process_articles
+    from pipeline.timeline import merge_events
 
     store_db = open_database(db_path)
     result = process_articles(store_db)
+    events = merge_events(store_db)
     originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
-    click.echo(f"processed {result.articles} articles: {result.candidates} event candidates")
+    click.echo(f"processed {result.articles} articles: {result.candidates} event candidates, {events} events")
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "timeline.db"
 
 
@@ -264,4 +264,10 @@ def _create_version_2(db: sqlite_utils.Database) -> None:
     db["event_candidates"].create_index(["event_date"])
 
 
-MIGRATIONS = [_create_version_1, _create_version_2]
+def _create_version_3(db: sqlite_utils.Database) -> None:
+    """Event mentions name the candidate they come from."""
+    db["event_mentions"].add_column("candidate_id", str)
+    db["event_mentions"].create_index(["candidate_id"])
+
+
+MIGRATIONS = [_create_version_1, _create_version_2, _create_version_3]

@@ -1,0 +1,243 @@
+"""The event merge: candidates of one real-world fact, from many articles, become one event.
+
+Two candidates are the same event when their dates are compatible (equal at the coarser precision), their
+types agree (or are close: a ban and the market exit it causes), they share an actor or a place, and
+their sentences say the same thing (shared content words) or use the same trigger. Candidates are taken
+finest date first, so "in June" joins the event that a "June 19" already made instead of standing beside
+it. The merge is rebuilt from all candidates in a fixed order each time, so the timeline does not depend
+on the order in which articles arrived, and re-running it changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from nlp.timex import PRECISION_ORDER, interval
+
+CLOSE_TYPES = {
+    frozenset({"ban", "market_exit"}),
+    frozenset({"ban", "regulation"}),
+    frozenset({"launch", "market_entry"}),
+}
+# Shared content words (Jaccard) from which two sentences say the same thing, when triggers differ.
+TEXT_SIMILARITY = 0.12
+# ... and from which two sentences of different types on the same day report one fact.
+DIFFERENT_TYPE_SIMILARITY = 0.25
+STOPWORDS = set(
+    "a an the of in on at to for from by with and or but as is are was were be been has have had it its this that "
+    "these those which who whom whose will would said says say after before over under into about than more most "
+    "also not no new its their they he she his her we our you your".split()
+)
+
+
+@dataclass
+class Member:
+    id: str
+    article_id: str
+    source: str
+    independent: bool  # not a syndicated copy or duplicate
+    published_at: str | None
+    sentence: str
+    event_date: str
+    precision: str
+    date_end: str | None
+    event_type: str
+    trigger: str
+    actors: list[str]
+    markets: list[str]
+    confidence: float
+    words: set[str] = field(default_factory=set)
+
+    @property
+    def places(self) -> set[str]:
+        return {m for m in self.markets if m[:1].isupper()}
+
+
+@dataclass
+class Cluster:
+    members: list[Member] = field(default_factory=list)
+
+    def dates(self):
+        return [interval(m.event_date, m.date_end) for m in self.members]
+
+
+def _content_words(sentence: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", sentence.lower()) if w not in STOPWORDS and len(w) > 2}
+
+
+def _types_agree(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in CLOSE_TYPES
+
+
+def _same_fact(member: Member, cluster: Cluster) -> float:
+    """A score above 0 when ``member`` reports the fact of ``cluster``; higher is a better match.
+
+    Every member of the cluster must have a compatible date. Then, with one member that shares an actor or
+    a place (and names no other place): the same type on the same day is enough, and so is the same type
+    from a coarser date ("in October" joining "on 4 October"); otherwise the same type needs the same
+    trigger or similar words, and different types need the same day and clearly similar words.
+    """
+    span = interval(member.event_date, member.date_end)
+    if span is None:
+        return 0.0
+    best = 0.0
+    for other in cluster.members:
+        other_span = interval(other.event_date, other.date_end)
+        if other_span is None or not (span[0] <= other_span[1] and other_span[0] <= span[1]):
+            return 0.0
+        if other.article_id == member.article_id and other.sentence == member.sentence:
+            return 0.0  # two dated facts of one sentence are two facts
+        shared_actor = {a.casefold() for a in member.actors} & {a.casefold() for a in other.actors}
+        if not (shared_actor or member.places & other.places):
+            continue
+        if member.places and other.places and not member.places & other.places:
+            continue  # a launch in Japan and one in Italy are two facts, whoever made them
+        union = member.words | other.words
+        similarity = len(member.words & other.words) / len(union) if union else 0.0
+        same_day = member.precision == other.precision == "day" and member.event_date == other.event_date
+        same_trigger = member.trigger == other.trigger
+        if _types_agree(member.event_type, other.event_type):
+            if same_day or same_trigger or similarity >= TEXT_SIMILARITY:
+                best = max(
+                    best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
+                )
+            elif PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision]:
+                best = max(best, 0.5 + similarity)  # "the October shutdown" joins the shutdown of 4 October
+        elif same_day and similarity >= DIFFERENT_TYPE_SIMILARITY:
+            best = max(best, similarity)
+    return best
+
+
+def _load_members(db: sqlite_utils.Database) -> list[Member]:
+    rows = db.execute(
+        """select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
+                  c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence
+           from event_candidates c join articles a on a.id = c.article_id
+           where c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"""
+    )
+    members = []
+    for row in rows:
+        member = Member(*row[:11], json.loads(row[11]), json.loads(row[12]), row[13])
+        member.independent = bool(member.independent)
+        member.words = _content_words(member.sentence)
+        members.append(member)
+    # Finest dates first, then a fixed order: the merge never depends on the order articles arrived in.
+    return sorted(
+        members, key=lambda m: (PRECISION_ORDER[m.precision], m.event_date, m.published_at or "", m.id)
+    )
+
+
+def cluster_members(members: list[Member]) -> list[Cluster]:
+    """Greedy merge with blocking by year, so the work grows with the candidates of each year."""
+    clusters: list[Cluster] = []
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for member in members:
+        span = interval(member.event_date, member.date_end)
+        years = range(span[0].year, span[1].year + 1) if span else []
+        candidates = {index for year in years for index in by_year[str(year)]}
+        scored = [
+            (score, -index) for index in candidates if (score := _same_fact(member, clusters[index])) > 0
+        ]
+        if scored:
+            _, negative_index = max(scored)
+            target = -negative_index
+        else:
+            clusters.append(Cluster())
+            target = len(clusters) - 1
+        clusters[target].members.append(member)
+        for year in years:
+            if target not in by_year[str(year)]:
+                by_year[str(year)].append(target)
+    return clusters
+
+
+def _event_row(cluster: Cluster) -> dict:
+    members = cluster.members
+    finest = min(PRECISION_ORDER[m.precision] for m in members)
+    fine = [m for m in members if PRECISION_ORDER[m.precision] == finest]
+    date_value, _ = Counter(m.event_date for m in fine).most_common(1)[0]
+    ends = [m.date_end for m in fine if m.event_date == date_value and m.date_end]
+    event_type = Counter(m.event_type for m in members).most_common(1)[0][0]
+    independent = [m for m in members if m.independent]
+    sources = {m.source for m in independent}
+    articles = {m.article_id for m in independent}
+    summary = max(
+        members, key=lambda m: (m.independent, m.confidence, -PRECISION_ORDER[m.precision], -len(m.sentence))
+    )
+    confidence = 1 - math.prod(
+        1 - max((m.confidence for m in independent if m.source == s), default=0) for s in sources
+    )
+    anchor = min(m.id for m in fine)
+    published = [m.published_at for m in members if m.published_at]
+    return {
+        "id": hashlib.sha1(f"{event_type}:{date_value}:{anchor}".encode()).hexdigest()[:16],
+        "event_date": date_value,
+        "date_precision": next(m.precision for m in fine),
+        "date_end": ends[0] if ends else None,
+        "event_type": event_type,
+        "summary": summary.sentence.strip(),
+        "confidence": round(min(confidence, 0.99), 3),
+        "importance": float(len(articles)),
+        "first_reported": min(published) if published else None,
+        "mention_count": len(members),
+        "source_count": len(sources),
+    }
+
+
+def merge_events(db: sqlite_utils.Database) -> int:
+    """Rebuild the events tables from all stored candidates; return the number of events."""
+    from pipeline.process import EntityIds
+
+    clusters = cluster_members(_load_members(db))
+    entity_id = EntityIds(db)
+    label_of = dict(db.execute("select name, min(label) from entities group by name").fetchall())
+    events, mentions, actors, markets = [], [], [], []
+    for cluster in clusters:
+        row = _event_row(cluster)
+        events.append(row)
+        for member in cluster.members:
+            mentions.append(
+                {
+                    "event_id": row["id"],
+                    "article_id": member.article_id,
+                    "candidate_id": member.id,
+                    "sentence": member.sentence.strip(),
+                    "date_text": None,
+                    "char_start": None,
+                    "char_end": None,
+                }
+            )
+        names = sorted({a for m in cluster.members for a in m.actors})
+        actors += [
+            {"event_id": row["id"], "entity_id": entity_id(n, label_of.get(n, "ORG")), "role": "actor"}
+            for n in names
+        ]
+        codes = sorted({c for m in cluster.members for c in m.markets})
+        markets += [{"event_id": row["id"], "market_code": c} for c in codes]
+    with db.conn:
+        for table in ("event_mentions", "event_entities", "event_markets", "events"):
+            db.execute(f"delete from {table}")
+        db["events"].insert_all(events, batch_size=500)
+        # Two dated facts of one sentence merged into one event make one mention.
+        db["event_mentions"].insert_all(_with_offsets(db, mentions), batch_size=500, ignore=True)
+        db["event_entities"].insert_all(actors, batch_size=500, ignore=True)
+        db["event_markets"].insert_all(markets, batch_size=500, ignore=True)
+    return len(events)
+
+
+def _with_offsets(db: sqlite_utils.Database, mentions: list[dict]) -> list[dict]:
+    """Fill each mention's sentence offsets and date text from its candidate."""
+    ids = [m["candidate_id"] for m in mentions]
+    rows = {
+        r[0]: r[1:] for r in db.execute("select id, char_start, char_end, date_text from event_candidates")
+    }
+    for mention, candidate in zip(mentions, ids, strict=True):
+        mention["char_start"], mention["char_end"], mention["date_text"] = rows[candidate]
+    return mentions
