@@ -392,7 +392,9 @@ def _sentence_actors(
     if not actors:
         # "The court heard the case": an institution named by a common noun is still an actor.
         actors = [
-            " ".join(w.text for w in c.subtree if w.dep_ in ("compound", "amod") or w.i == c.i)
+            " ".join(w.text for w in c.lefts if w.dep_ in ("compound", "amod"))
+            + (" " if any(True for _ in c.lefts) else "")
+            + c.text
             for token, _ in sentence_triggers
             for c in token.children
             if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
@@ -443,12 +445,13 @@ def candidates_in_doc(
         markets += [institution_market(e.text) for e in inside if e.label == "ORG"]
         markets += [slug for start, _, slug in sector_spans if s_start <= start < s_end]
         markets = list(dict.fromkeys(m for m in markets if m))
-        named = any(e.label in ACTOR_LABELS for e in inside) or bool(markets)
+        # Sectors alone ("payments") name no one: such a sentence still continues the story's actors.
+        named = any(e.label in ACTOR_LABELS for e in inside) or any(m[:1].isupper() for m in markets)
         inherited = not named and bool(context_actors or context_markets)
         if inherited:
             # "The reprieve runs into early April.": a sentence naming no one continues the story's actors.
             actors = list(dict.fromkeys(context_actors + (lead_actors or []) + actors))
-            markets = list(dict.fromkeys(context_markets + lead_markets))
+            markets = list(dict.fromkeys(markets + context_markets + lead_markets))
         elif named:
             context_actors, context_markets = actors, markets
             if lead_actors is None:

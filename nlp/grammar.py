@@ -148,16 +148,32 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("quarter", _p(rf"\bQ(?P<qn>[1-4])(?:\s+(?P<year>{YEAR}))?\b")),
     ("quarter", _p(rf"\b(?P<year2>{YEAR})\s+Q(?P<qn>[1-4])\b")),
     ("relative_quarter", _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+quarter\b", ANY_CASE)),
-    # this winter / last summer / spring 2024 / in the autumn ("fall" only where it cannot be a drop)
+    # this winter / last summer / spring 2024 / in the autumn; "fall" only where it cannot be a drop
+    # ("sales fall", "the fall in prices", "the fall of the Berlin Wall" are no seasons)
     (
         "season",
         _p(
-            r"\b(?:(?:in\s+)?the\s+|in\s+)?(?P<date>(?:(?P<which>this|last|next)\s+)?"
-            rf"(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>{YEAR}))?)\b"
+            rf"\b(?P<date>(?P<which>this|last|next)\s+(?P<season>spring|summer|autumn|fall|winter)"
+            rf"(?:\s+(?:of\s+)?(?P<year>{YEAR}))?)\b",
+            ANY_CASE,
+        ),
+    ),
+    (
+        "season",
+        _p(
+            rf"\b(?P<date>(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<year>{YEAR}))\b",
+            ANY_CASE,
+        ),
+    ),
+    (
+        "season",
+        _p(
+            rf"\b(?:in\s+(?:the\s+)?|during\s+(?:the\s+)?|the\s+)(?P<date>(?P<season>spring|summer|autumn|winter))\b"
             rf"(?!\s+of\s+(?!{YEAR}))",
             ANY_CASE,
         ),
     ),
+    ("season", _p(r"\bin\s+the\s+(?P<date>(?P<season>fall))\b(?!\s+(?:of|in)\b)", ANY_CASE)),
     # Sunday, January 19 / Jan. 20 / June 19 / 19 January / the 19th of January
     ("month_day", _p(rf"\b{WEEKDAY_PREFIX}(?P<month>{MONTH})\s+(?P<day>{DAY})\b(?!\s*[-–,]?\s*\d)")),
     (

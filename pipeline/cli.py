@@ -18,7 +18,7 @@ from pipeline.schema import SchemaTooNew, default_db_path, open_database
 WEB = Path(__file__).resolve().parent.parent / "web"
 
 # Exit codes (documented in README.md).
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130
 
 
 def db_option(command):
@@ -39,6 +39,30 @@ def db_option(command):
         except SchemaTooNew as error:
             raise click.ClickException(str(error)) from error
         return command(*args, db_path=db_path, **kwargs)
+
+    return wrapper
+
+
+def writes(command):
+    """Commands that write take the database's writer lock (``--wait`` seconds for it, default 0)."""
+
+    @click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=0,
+        show_default=True,
+        help="Seconds to wait when another Newsline command is writing to the database.",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, db_path: str, wait: float, **kwargs):
+        from pipeline.lock import DatabaseBusy, writer_lock
+
+        try:
+            with writer_lock(db_path, wait):
+                return command(*args, db_path=db_path, **kwargs)
+        except DatabaseBusy as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_BUSY)
 
     return wrapper
 
@@ -68,24 +92,59 @@ def _crawl_exit_code(status: str) -> int:
     return {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_INTERRUPTED}.get(status, EXIT_FAILED)
 
 
+def crawl_options(command):
+    """The options `crawl` and `run` share."""
+    for option in reversed(
+        [
+            click.option(
+                "--sources",
+                "sources_path",
+                default="sources.toml",
+                show_default=True,
+                type=click.Path(dir_okay=False),
+            ),
+            click.option("--source", "only", multiple=True, help="Crawl only this source (repeatable)."),
+            click.option(
+                "--set",
+                "scrapy_settings",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Override a Scrapy setting, as scrapy's -s does (repeatable).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.option(
-    "--sources", "sources_path", default="sources.toml", show_default=True, type=click.Path(dir_okay=False)
-)
-@click.option("--source", "only", multiple=True, help="Crawl only this source (repeatable).")
-@click.option(
-    "--set",
-    "scrapy_settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting, as scrapy's -s does (repeatable).",
-)
+@crawl_options
 @db_option
+@writes
 def crawl(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_settings: tuple[str, ...]) -> None:
     """Crawl the sources in sources.toml; skips what it has; safe under cron.
 
-    Exit status: 0 ok, 1 failed, 2 partial (some sources failed), 130 interrupted.
+    Exit status: 0 ok, 1 failed, 2 partial (some sources failed), 75 busy (another run writes), 130 interrupted.
     """
+    sys.exit(_crawl(db_path, sources_path, only, scrapy_settings))
+
+
+@cli.command()
+@crawl_options
+@db_option
+@writes
+def run(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_settings: tuple[str, ...]) -> None:
+    """Crawl, then process: the cron entry point.
+
+    Exit status as for crawl; processing runs unless the crawl failed or was interrupted.
+    """
+    code = _crawl(db_path, sources_path, only, scrapy_settings)
+    if code in (EXIT_OK, EXIT_PARTIAL):
+        _process(db_path, reprocess=False, processes=None)
+    sys.exit(code)
+
+
+def _crawl(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_settings: tuple[str, ...]) -> int:
     from crawler.runner import run_crawl
     from crawler.sources import SourcesFileError, load_sources
 
@@ -115,12 +174,13 @@ def crawl(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_setting
     code = _crawl_exit_code(row["status"])
     if code == EXIT_OK and problems:
         code = EXIT_PARTIAL
-    sys.exit(code)
+    return code
 
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @db_option
+@writes
 def ingest(db_path: str, file: str) -> None:
     """Add articles from JSON Lines (url, title, text, published, source, language; news-please names accepted).
 
@@ -151,14 +211,20 @@ def ingest(db_path: str, file: str) -> None:
     help="spaCy worker processes (default: 1, or one per core up to 4 from 1,000 articles on).",
 )
 @db_option
+@writes
 def process(db_path: str, reprocess: bool, processes: int | None) -> None:
-    """Find entities, dates, markets and event candidates in the articles not processed yet."""
+    """Find entities, dates, markets and event candidates in the articles not processed yet; rebuild events."""
+    _process(db_path, reprocess, processes)
+
+
+def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
     from rich.progress import Progress
 
     from nlp.model import ModelNotInstalled
     from pipeline.process import process_articles
+    from pipeline.timeline import merge_events
 
-    database = open_database(db_path)  # already migrated by --db: this only opens it
+    database = open_database(db_path)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("processing articles", total=None)
         try:
@@ -170,13 +236,45 @@ def process(db_path: str, reprocess: bool, processes: int | None) -> None:
             )
         except ModelNotInstalled as error:
             raise click.ClickException(str(error)) from error
-    from pipeline.timeline import merge_events
-
     events = merge_events(database)
     click.echo(
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
         f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {events} events"
     )
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "timelinejs"]),
+    default="csv",
+    show_default=True,
+)
+@click.option("--entity", help="Only events with this actor (a name as in the entities table).")
+@click.option("--market", help="Only events in this market code (JP, EU, ecommerce...).")
+@click.option("--type", "event_type", help="Only events of this type (market_entry, ban, deal...).")
+@click.option("--since", help="Only events on or after this date (2024, 2024-09 or 2024-09-12).")
+@click.option("--until", help="Only events on or before this date.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: stdout).",
+)
+@db_option
+def export(db_path, output_format, entity, market, event_type, since, until, output) -> None:
+    """Write the timeline as CSV, JSON or TimelineJS JSON; each event links to its sources."""
+    from pipeline.export import ExportError, Filters, export_events
+
+    try:
+        text = export_events(
+            open_database(db_path), output_format, Filters(entity, market, event_type, since, until)
+        )
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    output.write(text)
 
 
 def run_datasette(db_path: str, host: str, port: int) -> int:
@@ -231,24 +329,29 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
     """
     from crawler.runner import LOOPBACK_SETTINGS, run_crawl
     from demo.server import DemoSite, DemoSiteError
+    from pipeline.lock import DatabaseBusy, writer_lock
+    from pipeline.process import process_articles
+    from pipeline.timeline import merge_events
 
     try:
         site = DemoSite(first_port=site_port)
         site.start()
     except DemoSiteError as error:
         raise click.ClickException(f"{error} (choose other ports with --site-port)") from error
-    with site:
-        click.echo(f"demo site: {len(site.servers)} outlets on 127.0.0.1, crawling into {db_path}")
-        row = run_crawl(site.sources(), db_path, LOOPBACK_SETTINGS)
-    _print_crawl(row)
-    if row["status"] == "interrupted":
-        sys.exit(EXIT_INTERRUPTED)
-    from pipeline.process import process_articles
-    from pipeline.timeline import merge_events
-
-    store_db = open_database(db_path)
-    result = process_articles(store_db)
-    events = merge_events(store_db)
+    try:
+        with writer_lock(db_path), site:  # written under the lock; browsing below takes none
+            click.echo(f"demo site: {len(site.servers)} outlets on 127.0.0.1, crawling into {db_path}")
+            row = run_crawl(site.sources(), db_path, LOOPBACK_SETTINGS)
+            _print_crawl(row)
+            if row["status"] == "interrupted":
+                sys.exit(EXIT_INTERRUPTED)
+            store_db = open_database(db_path)
+            result = process_articles(store_db)
+            events = merge_events(store_db)
+    except DatabaseBusy as error:
+        site.stop()
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_BUSY)
     originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
     click.echo(f"processed {result.articles} articles: {result.candidates} event candidates, {events} events")
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")

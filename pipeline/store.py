@@ -258,6 +258,11 @@ class Store:
 
     def start_crawl_run(self, sources: Iterable[str]) -> int:
         with self.db.conn:
+            # A run still marked running was killed: writers hold the lock, so none is running now.
+            self.db.execute(
+                "update crawl_runs set status = 'interrupted', message = 'stopped before it finished'"
+                " where status = 'running'"
+            )
             table = self.db["crawl_runs"].insert(
                 {"started_at": utc_now(), "sources": ", ".join(sources), "status": "running"}
             )
