@@ -431,10 +431,7 @@ def candidates_in_doc(
     """Event candidates of one parsed article: one per dated fact (a trigger and a date attached to it)."""
     found: list[Candidate] = []
     published_day = published.date() if isinstance(published, datetime) else published
-    context_actors: list[str] = []  # the actors and markets of the last sentence that named some
-    context_markets: list[str] = []
-    lead_actors: list[str] | None = None  # and those of the article's lead, which names its main actors
-    lead_markets: list[str] = []
+    sentences = []
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         sentence_triggers = [(token, key) for token in sentence if (key := _trigger_key(token))]
@@ -447,15 +444,19 @@ def candidates_in_doc(
         markets = list(dict.fromkeys(m for m in markets if m))
         # Sectors alone ("payments") name no one: such a sentence still continues the story's actors.
         named = any(e.label in ACTOR_LABELS for e in inside) or any(m[:1].isupper() for m in markets)
+        sentences.append((sentence, sentence_triggers, actors, markets, named))
+    # The article's lead: the first sentence that names someone (a standfirst may name no one).
+    lead = next(((actors, markets) for _, _, actors, markets, named in sentences if named), ([], []))
+    context_actors, context_markets = lead  # the actors and markets of the last sentence that named some
+    for sentence, sentence_triggers, actors, markets, named in sentences:
+        s_start, s_end = sentence.start_char, sentence.end_char
         inherited = not named and bool(context_actors or context_markets)
         if inherited:
             # "The reprieve runs into early April.": a sentence naming no one continues the story's actors.
-            actors = list(dict.fromkeys(context_actors + (lead_actors or []) + actors))
-            markets = list(dict.fromkeys(markets + context_markets + lead_markets))
+            actors = list(dict.fromkeys(context_actors + lead[0] + actors))
+            markets = list(dict.fromkeys(markets + context_markets + lead[1]))
         elif named:
             context_actors, context_markets = actors, markets
-            if lead_actors is None:
-                lead_actors, lead_markets = actors, markets
         if not sentence_triggers or not (actors or markets):
             continue
         keys = dict((token.i, key) for token, key in sentence_triggers)

@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlite_utils
 
@@ -54,18 +55,35 @@ class Member:
     markets: list[str]
     confidence: float
     words: set[str] = field(default_factory=set)
+    # Derived once: the merge compares them many times.
+    places: set[str] = field(init=False)
+    sectors: set[str] = field(init=False)
+    actor_keys: set[str] = field(init=False)
+    span: tuple[date, date] | None = field(init=False)
 
-    @property
-    def places(self) -> set[str]:
-        return {m for m in self.markets if m[:1].isupper()}
+    def __post_init__(self) -> None:
+        self.places = {m for m in self.markets if m[:1].isupper()}
+        self.sectors = {m for m in self.markets if m[:1].islower()}
+        self.actor_keys = {a.casefold() for a in self.actors}
+        self.span = interval(self.event_date, self.date_end)
+
+
+# A newcomer is compared with at most this many clusters of each of its blocks (the latest ones)...
+BLOCK_LIMIT = 60
+# ... and with at most this many members of a cluster (the latest ones).
+MAX_COMPARED_MEMBERS = 25
 
 
 @dataclass
 class Cluster:
     members: list[Member] = field(default_factory=list)
+    latest_start: date | None = None  # every member's span overlaps [latest_start, earliest_end]
+    earliest_end: date | None = None
 
-    def dates(self):
-        return [interval(m.event_date, m.date_end) for m in self.members]
+    def add(self, member: Member, span: tuple[date, date]) -> None:
+        self.members.append(member)
+        self.latest_start = span[0] if self.latest_start is None else max(self.latest_start, span[0])
+        self.earliest_end = span[1] if self.earliest_end is None else min(self.earliest_end, span[1])
 
 
 def _content_words(sentence: str) -> set[str]:
@@ -84,17 +102,14 @@ def _same_fact(member: Member, cluster: Cluster) -> float:
     from a coarser date ("in October" joining "on 4 October"); otherwise the same type needs the same
     trigger or similar words, and different types need the same day and clearly similar words.
     """
-    span = interval(member.event_date, member.date_end)
-    if span is None:
-        return 0.0
+    span = member.span
+    if span is None or span[0] > cluster.earliest_end or cluster.latest_start > span[1]:
+        return 0.0  # some member's date cannot be this one's
     best = 0.0
-    for other in cluster.members:
-        other_span = interval(other.event_date, other.date_end)
-        if other_span is None or not (span[0] <= other_span[1] and other_span[0] <= span[1]):
-            return 0.0
+    for other in cluster.members[-MAX_COMPARED_MEMBERS:]:
         if other.article_id == member.article_id and other.sentence == member.sentence:
             return 0.0  # two dated facts of one sentence are two facts
-        shared_actor = {a.casefold() for a in member.actors} & {a.casefold() for a in other.actors}
+        shared_actor = member.actor_keys & other.actor_keys
         if not (shared_actor or member.places & other.places):
             continue
         if member.places and other.places and not member.places & other.places:
@@ -103,8 +118,15 @@ def _same_fact(member: Member, cluster: Cluster) -> float:
         similarity = len(member.words & other.words) / len(union) if union else 0.0
         same_day = member.precision == other.precision == "day" and member.event_date == other.event_date
         same_trigger = member.trigger == other.trigger
+        # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
+        same_slot = (
+            member.precision == other.precision
+            and member.event_date == other.event_date
+            and bool(member.places & other.places)
+            and bool(member.sectors & other.sectors)
+        )
         if _types_agree(member.event_type, other.event_type):
-            if same_day or same_trigger or similarity >= TEXT_SIMILARITY:
+            if same_day or same_slot or same_trigger or similarity >= TEXT_SIMILARITY:
                 best = max(
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
                 )
@@ -124,24 +146,47 @@ def _load_members(db: sqlite_utils.Database) -> list[Member]:
     )
     members = []
     for row in rows:
-        member = Member(*row[:11], json.loads(row[11]), json.loads(row[12]), row[13])
+        member = Member(*row[:11], json.loads(row[11]), json.loads(row[12]), row[13], _content_words(row[5]))
         member.independent = bool(member.independent)
-        member.words = _content_words(member.sentence)
-        members.append(member)
+        if member.span is not None:
+            members.append(member)
     # Finest dates first, then a fixed order: the merge never depends on the order articles arrived in.
     return sorted(
         members, key=lambda m: (PRECISION_ORDER[m.precision], m.event_date, m.published_at or "", m.id)
     )
 
 
+def _block_keys(member: Member) -> set[tuple[int, str]]:
+    """Blocks a member can merge within: each month its date covers, crossed with each of its actors, and
+    with each of its places for its type.
+
+    Two candidates of one fact share an actor or a place (``_same_fact`` requires it) and overlap in time,
+    so comparing only within blocks keeps the work near-linear in the number of candidates. A place alone
+    is a wide block (a country has many facts a month), hence its type in the key; the one merge that
+    crosses types (same day, similar words) needs a shared actor to be found.
+    """
+    span = member.span
+    if span is None:
+        return set()
+    first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
+    names = {"a:" + actor for actor in member.actor_keys}
+    names |= {f"p:{place}:{_type_group(member.event_type)}" for place in member.places}
+    return {(month, name) for month in range(first, min(last, first + 35) + 1) for name in names}
+
+
+def _type_group(event_type: str) -> str:
+    """Types that may merge share a group (a ban and the exit it forces)."""
+    return {"market_exit": "ban", "regulation": "ban", "market_entry": "launch"}.get(event_type, event_type)
+
+
 def cluster_members(members: list[Member]) -> list[Cluster]:
-    """Greedy merge with blocking by year, so the work grows with the candidates of each year."""
+    """Greedy merge, in the members' order, comparing each member only with clusters of its blocks."""
     clusters: list[Cluster] = []
-    by_year: dict[str, list[int]] = defaultdict(list)
+    blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
     for member in members:
-        span = interval(member.event_date, member.date_end)
-        years = range(span[0].year, span[1].year + 1) if span else []
-        candidates = {index for year in years for index in by_year[str(year)]}
+        keys = _block_keys(member)
+        # The latest clusters of each block: bounded work per candidate, however dense a block gets.
+        candidates = {index for key in keys for index in blocks[key][-BLOCK_LIMIT:]}
         scored = [
             (score, -index) for index in candidates if (score := _same_fact(member, clusters[index])) > 0
         ]
@@ -151,10 +196,10 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
         else:
             clusters.append(Cluster())
             target = len(clusters) - 1
-        clusters[target].members.append(member)
-        for year in years:
-            if target not in by_year[str(year)]:
-                by_year[str(year)].append(target)
+        clusters[target].add(member, member.span)
+        for key in keys:
+            if not blocks[key] or blocks[key][-1] != target:
+                blocks[key].append(target)
     return clusters
 
 
