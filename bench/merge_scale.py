@@ -14,19 +14,10 @@ import random
 import time
 from datetime import date, timedelta
 
+from nlp.events import EVENT_TYPES
 from pipeline.timeline import Member, _content_words, cluster_members
 
-TYPES = [
-    "market_entry",
-    "market_exit",
-    "launch",
-    "regulation",
-    "ban",
-    "legal",
-    "deal",
-    "financial",
-    "forecast",
-]
+TYPES = [t for t in EVENT_TYPES if t != "other"]
 WORDS = [f"word{n}" for n in range(5000)]
 PLACES = ["US", "JP", "ID", "VN", "DE", "FR", "IT", "GB", "CN", "IN", "BR", "MX", "KR", "SG", "AU"]
 
