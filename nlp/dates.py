@@ -390,8 +390,12 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
                 continue
             taken.append(span)
             value, precision, date_end, mod = resolved
+            groups = match.groupdict()
+            inferred = kind in YEARLESS_KINDS and not groups.get("year") and not groups.get("which")
             mentions.append(
-                DateMention(span[0], span[1], text[span[0] : span[1]], value, precision, date_end, mod)
+                DateMention(
+                    span[0], span[1], text[span[0] : span[1]], value, precision, date_end, mod, inferred
+                )
             )
     return sorted(mentions, key=lambda m: m.start)
 
@@ -445,10 +449,9 @@ def _by_tense(doc, text: str, mention: DateMention, reference: date) -> DateMent
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
-    if tense is None and text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(
-        ("until", "by", "till")
-    ):
-        tense = "future"  # "ByteDance has until January to sell": a limit lies ahead
+    if text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(("until", "by", "till")):
+        # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb.
+        tense = "future"
     start = date.fromisoformat(mention.value if len(mention.value) == 10 else mention.value + "-01")
     if tense == "past" and start > reference:
         shift = -1  # "Britain left the EU on 31 January", written in December

@@ -311,6 +311,11 @@ def _event_type(
         w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
     ):
         event_type = "financial"  # "the market expanded by 9 percent"
+    amounts = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+    if key in tables.get("thresholds", {}).get("lemmas", []) and any(
+        w.ent_type_ in amounts for w in object_tokens
+    ):
+        event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
     if event_type == "launch" and places and key in ("launch", "open", "roll out", "start", "begin"):
         if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
             event_type = "market_entry"  # "launched in Japan", not "began production at its Kumamoto plant"
