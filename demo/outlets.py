@@ -92,5 +92,3 @@ OUTLETS = (
         start_urls=("/",),
     ),
 )
-
-BY_DOMAIN = {outlet.domain: outlet for outlet in OUTLETS}

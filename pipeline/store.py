@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,10 +274,3 @@ class Store:
                 run_id, {**counts, "status": status, "message": message, "finished_at": utc_now()}
             )
         return self.db["crawl_runs"].get(run_id)
-
-    def article_count(self) -> int:
-        return self.db["articles"].count
-
-    def iter_articles(self, originals_only: bool = False) -> Iterator[dict]:
-        where = "duplicate_of is null" if originals_only else None
-        yield from self.db["articles"].rows_where(where, order_by="published_at, id")
