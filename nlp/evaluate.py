@@ -30,6 +30,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 DEMO_CONTENT = ROOT / "demo" / "content"
 DEMO_CATALOGUE = FIXTURES / "gold" / "events.toml"
 HELDOUT = FIXTURES / "heldout"
+# Corpora in the content format with their gold catalogues: (articles folder, events.toml).
+CORPORA = {"demo": (DEMO_CONTENT, DEMO_CATALOGUE), "heldout": (HELDOUT, HELDOUT / "events.toml")}
 
 
 @dataclass
@@ -222,10 +224,8 @@ def main(argv: list[str]) -> int:
         scores = evaluate_markets()
         print("\n".join(scores.wrong))
         print(f"markets: {scores.cases} names, accuracy {scores.accuracy:.3f}\n")
-    for name, content, catalogue in (
-        ("events", DEMO_CONTENT, DEMO_CATALOGUE),
-        ("heldout", HELDOUT, HELDOUT / "events.toml"),
-    ):
+    for name, (content, catalogue) in CORPORA.items():
+        name = "events" if name == "demo" else name  # `events` names the demo corpus on the command line
         if name not in which or not catalogue.exists():
             continue
         scores = evaluate_events(content, catalogue)

@@ -222,7 +222,7 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
 
     from nlp.model import ModelNotInstalled
     from pipeline.process import process_articles
-    from pipeline.timeline import merge_events
+    from pipeline.timeline import refresh_events
 
     database = open_database(db_path)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -236,7 +236,7 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
             )
         except ModelNotInstalled as error:
             raise click.ClickException(str(error)) from error
-    events = merge_events(database)
+    events = refresh_events(database, result.articles > 0)
     click.echo(
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
         f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {events} events"
@@ -331,7 +331,7 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
     from demo.server import DemoSite, DemoSiteError
     from pipeline.lock import DatabaseBusy, writer_lock
     from pipeline.process import process_articles
-    from pipeline.timeline import merge_events
+    from pipeline.timeline import refresh_events
 
     try:
         site = DemoSite(first_port=site_port)
@@ -347,7 +347,7 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
                 sys.exit(EXIT_INTERRUPTED)
             store_db = open_database(db_path)
             result = process_articles(store_db)
-            events = merge_events(store_db)
+            events = refresh_events(store_db, result.articles > 0)
     except DatabaseBusy as error:
         site.stop()
         click.echo(f"Error: {error}", err=True)

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.evaluate import DEMO_CATALOGUE, DEMO_CONTENT, HELDOUT, fact_matches, load_corpus
+from nlp.evaluate import CORPORA, DEMO_CATALOGUE, DEMO_CONTENT, fact_matches, load_corpus
 from pipeline.process import process_articles
 from pipeline.schema import open_database
 from pipeline.store import ArticleRecord, Store
@@ -96,9 +96,8 @@ def evaluate_timeline(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATAL
 
 
 def main(argv: list[str]) -> int:
-    corpora = {"demo": (DEMO_CONTENT, DEMO_CATALOGUE), "heldout": (HELDOUT, HELDOUT / "events.toml")}
     for name in argv[1:] or ["demo"]:
-        scores = evaluate_timeline(*corpora[name])
+        scores = evaluate_timeline(*CORPORA[name])
         print("missed gold facts:\n  " + "\n  ".join(scores.misses))
         print("events that are no gold fact:\n  " + "\n  ".join(scores.strays))
         print("gold facts with more than one event:\n  " + "\n  ".join(scores.duplicates))

@@ -277,6 +277,16 @@ def merge_events(db: sqlite_utils.Database) -> int:
     return len(events)
 
 
+def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> int:
+    """Rebuild the events when the candidates changed (or none were built yet); return the number of events.
+
+    A cron run that processed nothing leaves the timeline as it is instead of rebuilding it.
+    """
+    if candidates_changed or not db["events"].count:
+        return merge_events(db)
+    return db["events"].count
+
+
 def _with_offsets(db: sqlite_utils.Database, mentions: list[dict]) -> list[dict]:
     """Fill each mention's sentence offsets and date text from its candidate."""
     ids = [m["candidate_id"] for m in mentions]
