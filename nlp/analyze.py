@@ -17,7 +17,7 @@ from nlp.markets import resolve_market, sector_matcher
 from nlp.model import load_model
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 # Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
 # for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
 UNUSED_COMPONENTS = (

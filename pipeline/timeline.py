@@ -31,10 +31,22 @@ CLOSE_TYPES = {
 TEXT_SIMILARITY = 0.12
 # ... and from which two sentences of different types on the same day report one fact.
 DIFFERENT_TYPE_SIMILARITY = 0.25
+# ... and from which they report one fact even with no actor or place in common.
+UNRELATED_SIMILARITY = 0.3
+# ... and from which two sentences of one article restate one fact.
+SAME_ARTICLE_SIMILARITY = 0.1
+OTHER = "other"
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been has have had it its this that "
     "these those which who whom whose will would said says say after before over under into about than more most "
     "also not no new its their they he she his her we our you your".split()
+)
+# Words of the date itself: two mentions' dates are compared as dates, not as shared words.
+DATE_WORDS = set(
+    "january february march april may june july august september october november december jan feb mar apr "
+    "jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday "
+    "tomorrow week weeks month months year years day days last next earlier later early mid late end "
+    "quarter spring summer autumn fall winter".split()
 )
 
 
@@ -60,12 +72,14 @@ class Member:
     sectors: set[str] = field(init=False)
     actor_keys: set[str] = field(init=False)
     span: tuple[date, date] | None = field(init=False)
+    folded: str = field(init=False)  # the sentence, casefolded, to find actors named in it
 
     def __post_init__(self) -> None:
         self.places = {m for m in self.markets if m[:1].isupper()}
         self.sectors = {m for m in self.markets if m[:1].islower()}
-        self.actor_keys = {a.casefold() for a in self.actors}
+        self.actor_keys = {a.strip().casefold() for a in self.actors if a.strip()}
         self.span = interval(self.event_date, self.date_end)
+        self.folded = self.sentence.casefold()
 
 
 # A newcomer is compared with at most this many clusters of each of its blocks (the latest ones)...
@@ -86,15 +100,48 @@ class Cluster:
         self.earliest_end = span[1] if self.earliest_end is None else min(self.earliest_end, span[1])
 
 
+SUFFIXES = ("ings", "ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough for "opened", "opening" and "opens" to count as one word."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _content_words(sentence: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", sentence.lower()) if w not in STOPWORDS and len(w) > 2}
+    return {
+        _stem(w)
+        for w in re.findall(r"[a-z0-9]+", sentence.lower())
+        if len(w) > 2 and w not in STOPWORDS and w not in DATE_WORDS and not re.fullmatch(r"(19|20)\d\d", w)
+    }
+
+
+def _names_in(actor_keys: set[str], sentence: str) -> bool:
+    """Whether a sentence names one of these actors ("TikTok Shop stopped..." names TikTok)."""
+    return any(re.search(rf"\b{re.escape(key)}\b", sentence) for key in actor_keys if len(key) > 2)
 
 
 def _types_agree(a: str, b: str) -> bool:
     return a == b or frozenset({a, b}) in CLOSE_TYPES
 
 
-def _same_fact(member: Member, cluster: Cluster) -> float:
+def _rarity(members: list[Member]) -> dict[str, float]:
+    """Each word's inverse document frequency over the candidates: "ceremony" says more than "tiktok"."""
+    counts = Counter(word for member in members for word in member.words)
+    total = max(1, len(members))
+    return {word: math.log(1 + total / count) for word, count in counts.items()}
+
+
+def _similarity(a: set[str], b: set[str], rarity: dict[str, float]) -> float:
+    """Weighted Jaccard of two sentences' content words, rare words weighing more."""
+    union = sum(rarity.get(w, 1.0) for w in a | b)
+    return sum(rarity.get(w, 1.0) for w in a & b) / union if union else 0.0
+
+
+def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None = None) -> float:
     """A score above 0 when ``member`` reports the fact of ``cluster``; higher is a better match.
 
     Every member of the cluster must have a compatible date. Then, with one member that shares an actor or
@@ -109,13 +156,26 @@ def _same_fact(member: Member, cluster: Cluster) -> float:
     for other in cluster.members[-MAX_COMPARED_MEMBERS:]:
         if other.article_id == member.article_id and other.sentence == member.sentence:
             return 0.0  # two dated facts of one sentence are two facts
-        shared_actor = member.actor_keys & other.actor_keys
-        if not (shared_actor or member.places & other.places):
-            continue
         if member.places and other.places and not member.places & other.places:
             continue  # a launch in Japan and one in Italy are two facts, whoever made them
-        union = member.words | other.words
-        similarity = len(member.words & other.words) / len(union) if union else 0.0
+        similarity = _similarity(member.words, other.words, rarity or {})
+        related = (
+            member.actor_keys & other.actor_keys
+            or member.places & other.places
+            # An actor the parse missed is often still named: "TikTok Shop stopped taking orders".
+            or _names_in(member.actor_keys, other.folded)
+            or _names_in(other.actor_keys, member.folded)
+        )
+        if not related and similarity < UNRELATED_SIMILARITY:
+            continue
+        if other.article_id == member.article_id and not (
+            member.event_type == other.event_type
+            and (
+                PRECISION_ORDER[member.precision] <= PRECISION_ORDER["week"]
+                or similarity >= SAME_ARTICLE_SIMILARITY
+            )
+        ):
+            continue  # one article restates its fact in the same terms; another type is another fact
         same_day = member.precision == other.precision == "day" and member.event_date == other.event_date
         same_trigger = member.trigger == other.trigger
         # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
@@ -125,7 +185,11 @@ def _same_fact(member: Member, cluster: Cluster) -> float:
             and bool(member.places & other.places)
             and bool(member.sectors & other.sectors)
         )
-        if _types_agree(member.event_type, other.event_type):
+        if OTHER in (member.event_type, other.event_type):
+            # An untyped mention says too little for the day alone to make it the same fact.
+            if same_trigger or similarity >= TEXT_SIMILARITY:
+                best = max(best, 0.5 + similarity + (0.2 if same_day else 0.0))
+        elif _types_agree(member.event_type, other.event_type):
             if same_day or same_slot or same_trigger or similarity >= TEXT_SIMILARITY:
                 best = max(
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
@@ -171,6 +235,8 @@ def _block_keys(member: Member) -> set[tuple[int, str]]:
     first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
     names = {"a:" + actor for actor in member.actor_keys}
     names |= {f"p:{place}:{_type_group(member.event_type)}" for place in member.places}
+    # Mentions whose actors the parse missed still meet the facts of their type and month.
+    names.add("t:" + _type_group(member.event_type))
     return {(month, name) for month in range(first, min(last, first + 35) + 1) for name in names}
 
 
@@ -183,12 +249,15 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
     """Greedy merge, in the members' order, comparing each member only with clusters of its blocks."""
     clusters: list[Cluster] = []
     blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
+    rarity = _rarity(members)
     for member in members:
         keys = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.
         candidates = {index for key in keys for index in blocks[key][-BLOCK_LIMIT:]}
         scored = [
-            (score, -index) for index in candidates if (score := _same_fact(member, clusters[index])) > 0
+            (score, -index)
+            for index in candidates
+            if (score := _same_fact(member, clusters[index], rarity)) > 0
         ]
         if scored:
             _, negative_index = max(scored)

@@ -8,6 +8,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from demo.build import load_stories
+from nlp.analyze import EXTRACTOR_VERSION
 from pipeline.cli import cli
 from tests.conftest import run_timeline
 
@@ -44,7 +45,7 @@ def test_process_stores_mentions_and_candidates_once(tmp_path, db_path):
     assert db["markets"].get("JP")["kind"] == "country"
     candidate = next(db["event_candidates"].rows_where("event_type = 'market_entry'"))
     assert candidate["event_date"] and json.loads(candidate["markets"])
-    assert {r["nlp_version"] for r in db["articles"].rows} == {"1"}
+    assert {r["nlp_version"] for r in db["articles"].rows} == {EXTRACTOR_VERSION}
     snapshot = {
         name: table_rows(db, name) for name in ("event_candidates", "date_mentions", "entity_mentions")
     }
