@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = "timeline.db"
 
 
@@ -270,4 +270,104 @@ def _create_version_3(db: sqlite_utils.Database) -> None:
     db["event_mentions"].create_index(["candidate_id"])
 
 
-MIGRATIONS = [_create_version_1, _create_version_2, _create_version_3]
+_YEAR = "[0-9][0-9][0-9][0-9]"
+
+
+def timex_first_day_sql(column: str) -> str:
+    """SQL for the first calendar day (ISO) a TIMEX3 value covers: ``2025-Q2`` → ``2025-04-01``; null if vague.
+
+    The same intervals as ``nlp.timex.interval``, in SQL so that a generated column and its index hold them.
+    """
+    c, y = column, _YEAR
+    return (
+        f"case when {c} glob '{y}-[0-9][0-9]-[0-9][0-9]' then {c}"
+        f" when {c} glob '{y}-[0-9][0-9]' then {c} || '-01'"
+        f" when {c} glob '{y}' then {c} || '-01-01'"
+        f" when {c} glob '{y}-Q[1-4]' then printf('%s-%02d-01', substr({c}, 1, 4), substr({c}, 7, 1) * 3 - 2)"
+        # ISO week 1 is the week of 4 January; its Monday is six days before the Sunday that ends it.
+        f" when {c} glob '{y}-W[0-9][0-9]' then date(substr({c}, 1, 4) || '-01-04', 'weekday 0', '-6 days',"
+        f" printf('%+d days', (substr({c}, 7, 2) - 1) * 7))"
+        f" when {c} glob '{y}-SP' then substr({c}, 1, 4) || '-03-01'"
+        f" when {c} glob '{y}-SU' then substr({c}, 1, 4) || '-06-01'"
+        f" when {c} glob '{y}-FA' then substr({c}, 1, 4) || '-09-01'"
+        f" when {c} glob '{y}-WI' then substr({c}, 1, 4) || '-12-01' end"
+    )
+
+
+def timex_last_day_sql(column: str) -> str:
+    """SQL for the last calendar day a TIMEX3 value covers: ``2025-Q2`` → ``2025-06-30``; null if vague."""
+    c, y, first = column, _YEAR, timex_first_day_sql(column)
+    return (
+        f"case when {c} glob '{y}-[0-9][0-9]-[0-9][0-9]' then {c}"
+        f" when {c} glob '{y}' then {c} || '-12-31'"
+        f" when {c} glob '{y}-W[0-9][0-9]' then date({first}, '+6 days')"
+        f" when {c} glob '{y}-Q[1-4]' or {c} glob '{y}-[SFW][PUAI]' then date({first}, '+3 months', '-1 day')"
+        f" else date({first}, '+1 month', '-1 day') end"
+    )
+
+
+TIMELINE_VIEW_SQL_4 = """
+select
+  events.id,
+  events.event_date,
+  events.date_precision,
+  events.date_end,
+  events.event_type,
+  events.summary,
+  (select group_concat(entities.name, '; ') from event_entities
+     join entities on entities.id = event_entities.entity_id
+     where event_entities.event_id = events.id) as actors,
+  (select group_concat(event_markets.market_code, ', ') from event_markets
+     where event_markets.event_id = events.id) as markets,
+  events.source_count,
+  events.mention_count,
+  events.first_reported,
+  events.confidence,
+  events.first_day,
+  events.last_day,
+  events.year,
+  (select json_group_array(market_code) from event_markets
+     where event_markets.event_id = events.id) as market_codes,
+  (select json_group_array(distinct articles.source) from event_mentions
+     join articles on articles.id = event_mentions.article_id
+     where event_mentions.event_id = events.id) as sources
+from events
+order by events.first_day, events.id
+"""
+
+
+def _create_version_4(db: sqlite_utils.Database) -> None:
+    """Browsing: each event's first and last day and year, the indexes the timeline page and canned queries
+    need, full-text search on event summaries, and a timeline view in calendar order with facetable lists."""
+    first_day = timex_first_day_sql("event_date")
+    last_day = f"coalesce({timex_last_day_sql('date_end')}, {timex_last_day_sql('event_date')})"
+    # Generated columns: right whatever writes the events, and indexable.
+    db.execute(f"alter table events add column first_day text generated always as ({first_day}) virtual")
+    db.execute(f"alter table events add column last_day text generated always as ({last_day}) virtual")
+    db.execute(
+        "alter table events add column year integer generated always as"
+        " (cast(substr(event_date, 1, 4) as integer)) virtual"
+    )
+    for sql in BROWSING_INDEXES:
+        db.execute(sql)
+    db["events"].enable_fts(["summary"], create_triggers=True)
+    db.create_view("timeline", TIMELINE_VIEW_SQL_4, replace=True)
+
+
+BROWSING_INDEXES = [
+    # The timeline page: date order with keyset pagination, unfiltered or by type.
+    "create index idx_events_first_day_id on events (first_day, id)",
+    "create index idx_events_event_type_first_day_id on events (event_type, first_day, id)",
+    # What changed since a date; events reported by a single source, in date order.
+    "create index idx_events_first_reported on events (first_reported)",
+    "create index idx_events_source_count_first_day_id on events (source_count, first_day, id)",
+    # From a market, an entity or an article to its events (the primary keys lead with event_id).
+    "create index idx_event_markets_market_code_event_id on event_markets (market_code, event_id)",
+    "create index idx_event_entities_entity_id_event_id on event_entities (entity_id, event_id)",
+    "create index idx_event_mentions_article_id on event_mentions (article_id)",
+    # Entity names as people type them.
+    "create index idx_entities_name_nocase on entities (name collate nocase)",
+]
+
+
+MIGRATIONS = [_create_version_1, _create_version_2, _create_version_3, _create_version_4]
