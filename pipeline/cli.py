@@ -9,13 +9,11 @@ import functools
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import click
 
 from pipeline.schema import SchemaTooNew, default_db_path, open_database
-
-WEB = Path(__file__).resolve().parent.parent / "web"
+from pipeline.web import DEFAULT_SQL_TIME_LIMIT_MS
 
 # Exit codes (documented in README.md).
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130
@@ -277,36 +275,62 @@ def export(db_path, output_format, entity, market, event_type, since, until, out
     output.write(text)
 
 
-def run_datasette(db_path: str, host: str, port: int) -> int:
-    """Run Datasette over ``db_path`` until it stops; web/metadata.yml's table notes follow the file's name."""
+def run_datasette(db_path: str, host: str, port: int, base_url: str, sql_time_limit_ms: int) -> int:
+    """Run Datasette over ``db_path`` until it stops, configured as ``pipeline.web.DatasetteConfig`` says."""
     import os
     import tempfile
 
-    import yaml
+    from pipeline.web import BadBaseUrl, DatasetteConfig
 
-    metadata = yaml.safe_load((WEB / "metadata.yml").read_text(encoding="utf-8"))
-    # Datasette files table notes under the database's name, which is the file's stem.
-    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["timeline"]}
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="newsline-metadata-", delete=False) as handle:
-        yaml.safe_dump(metadata, handle, sort_keys=False)
-    command = [sys.executable, "-m", "datasette", "serve", db_path, "--metadata", handle.name]
-    command += ["--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
     try:
-        return subprocess.call(command)
+        config = DatasetteConfig.for_database(db_path, base_url, sql_time_limit_ms)
+    except BadBaseUrl as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from error
+    handle, metadata_file = tempfile.mkstemp(suffix=".yml", prefix="newsline-metadata-")
+    os.close(handle)
+    config.write_metadata(metadata_file)
+    click.echo(f"Datasette on http://{host}:{port}{config.settings['base_url']} (Ctrl-C to stop)")
+    click.echo(f"timeline page: http://{host}:{port}{config.settings['base_url']}-/timeline")
+    try:
+        return subprocess.call(config.serve_command(metadata_file, host, port))
     except KeyboardInterrupt:
         return EXIT_OK
     finally:
-        os.unlink(handle.name)
+        os.unlink(metadata_file)
+
+
+def serve_options(command):
+    """The options `serve` and `demo` share for Datasette."""
+    for option in reversed(
+        [
+            click.option(
+                "--base-url",
+                default="/",
+                show_default=True,
+                help="Path prefix when Datasette runs behind a proxy (e.g. /newsline/).",
+            ),
+            click.option(
+                "--sql-time-limit",
+                "sql_time_limit_ms",
+                type=click.IntRange(min=1),
+                default=DEFAULT_SQL_TIME_LIMIT_MS,
+                show_default=True,
+                help="Milliseconds a query may run before Datasette stops it.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
+@serve_options
 @db_option
-def serve(db_path: str, host: str, port: int) -> None:
-    """Browse the database in Datasette with the project's metadata."""
-    click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-    sys.exit(run_datasette(db_path, host, port))
+def serve(db_path: str, host: str, port: int, base_url: str, sql_time_limit_ms: int) -> None:
+    """Browse the database in Datasette (read-only) with the project's metadata, queries and timeline page."""
+    sys.exit(run_datasette(db_path, host, port, base_url, sql_time_limit_ms))
 
 
 @cli.command()
@@ -314,6 +338,7 @@ def serve(db_path: str, host: str, port: int) -> None:
     "--no-serve", is_flag=True, help="Stop after writing the database instead of opening Datasette."
 )
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@serve_options
 @click.option(
     "--site-port",
     default=8701,
@@ -322,7 +347,9 @@ def serve(db_path: str, host: str, port: int) -> None:
     help="Port of the demo site's first outlet (the others take the next five); 0 for any free ports.",
 )
 @db_option
-def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
+def demo(
+    db_path: str, no_serve: bool, port: int, site_port: int, base_url: str, sql_time_limit_ms: int
+) -> None:
     """Serve the bundled demo news site on loopback, crawl it with the real spiders, process and open it.
 
     Run it again and it fetches only what changed: the site keeps its ports, so its URLs stay the same.
@@ -357,8 +384,7 @@ def demo(db_path: str, no_serve: bool, port: int, site_port: int) -> None:
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return
-    click.echo(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    run_datasette(db_path, "127.0.0.1", port)
+    run_datasette(db_path, "127.0.0.1", port, base_url, sql_time_limit_ms)
 
 
 if __name__ == "__main__":

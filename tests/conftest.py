@@ -65,3 +65,20 @@ def run_timeline(*args: str, timeout: float = 240, env: dict | None = None) -> s
         env={**os.environ, **(env or {})},
         stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_site, tmp_path_factory) -> str:
+    """The demo site crawled and processed once per session; its articles link to the live demo site.
+
+    Read-only for tests: copy it (``sqlite3`` backup) before writing.
+    """
+    folder = tmp_path_factory.mktemp("demo-db")
+    sources = folder / "sources.toml"
+    sources.write_text(demo_site.sources_toml(), encoding="utf-8")
+    path = str(folder / "demo.db")
+    crawled = run_timeline("crawl", "--sources", str(sources), "--db", path, *FAST)
+    assert crawled.returncode == 0, crawled.stderr
+    processed = run_timeline("process", "--db", path)
+    assert processed.returncode == 0, processed.stderr
+    return path
