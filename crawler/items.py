@@ -12,6 +12,8 @@ class ArticleItem:
     """An extracted article, on its way to the store."""
 
     record: ArticleRecord
+    # The URL the crawler asked for, when a redirect led elsewhere: its crawl_pages row goes under it.
+    requested_url: str | None = None
 
 
 @dataclass

@@ -94,7 +94,7 @@ class StorePipeline:
                     )
                 self.pages.append(
                     {
-                        "url": item.record.url,
+                        "url": item.requested_url or item.record.url,
                         "source": item.record.source,
                         "status": "article" if outcome.status == "new" else "duplicate",
                         "reason": outcome.reason,
@@ -117,7 +117,9 @@ class StorePipeline:
         if self.owns_crawl_run and self.crawl_run_id:
             spider = self.crawler.spider
             summary = crawl_counts(self.crawler.stats.get_stats())
-            self.store.finish_crawl_run(self.crawl_run_id, summary, crawl_status(reason, spider), "")
+            self.store.finish_crawl_run(
+                self.crawl_run_id, summary, crawl_status(reason, spider), crawl_message(spider)
+            )
 
 
 def crawl_counts(stats: dict) -> dict[str, int]:
@@ -133,7 +135,8 @@ def crawl_counts(stats: dict) -> dict[str, int]:
 
 
 def crawl_status(finish_reason: str | None, spider) -> str:
-    """ok, partial (some entry points failed), failed (all did, or the crawl never ran) or interrupted."""
+    """ok, partial (some entry points failed, or a limit was reached), failed (every entry point failed, or the
+    crawl never ran) or interrupted."""
     if finish_reason is None or spider is None:
         return "failed"
     if finish_reason != "finished":
@@ -142,4 +145,11 @@ def crawl_status(finish_reason: str | None, spider) -> str:
     failed = len(spider.failed_entries)
     if failed and failed >= entries:
         return "failed"
-    return "partial" if failed else "ok"
+    return "partial" if failed or spider.limits_reached else "ok"
+
+
+def crawl_message(spider) -> str:
+    """What went wrong, for ``crawl_runs.message``: each failed entry point with its reason, each limit hit."""
+    if spider is None:
+        return ""
+    return "; ".join([*spider.failed_entries, *spider.limits_reached])

@@ -32,7 +32,22 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
+# A failed fetch (5xx, 408, 429, timeout, reset, truncated body) is tried twice more in the same crawl,
+# after 1 s, then 2 s (doubling, at most NEWSLINE_RETRY_BACKOFF_MAX); then it is recorded as an error in
+# crawl_pages and tried again by the next crawls (three crawls in all).
 RETRY_TIMES = 2
+NEWSLINE_RETRY_BACKOFF = 1.0
+NEWSLINE_RETRY_BACKOFF_MAX = 30.0
+# A 429/503 Retry-After is obeyed (the whole host waits) up to this many seconds; longer waits are left for
+# the next crawl.
+NEWSLINE_RETRY_AFTER_MAX = 120.0
+# Redirect chains longer than this (loops included) are recorded as errors.
+REDIRECT_MAX_TIMES = 5
+# Limits that end runaway sites: pages per source per crawl (links past it wait for the next crawl),
+# sitemap indexes nested in each other, and Scrapy's own depth limit as a backstop.
+NEWSLINE_MAX_PAGES_PER_SOURCE = 5000
+NEWSLINE_MAX_SITEMAP_DEPTH = 3
+DEPTH_LIMIT = 6
 
 # Re-crawls rely on the article store and conditional requests, not on an HTTP cache.
 HTTPCACHE_ENABLED = False
@@ -42,8 +57,16 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Redirects stay within their source's domains.
+    "crawler.middlewares.SourceDomainMiddleware": 40,
     # Before robots.txt, so a private address is refused before anything is fetched from it.
     "crawler.middlewares.PrivateAddressMiddleware": 50,
+    # robots.txt read as RFC 9309 says (unreachable means stay away), in place of Scrapy's.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.PoliteRobotsTxtMiddleware": 100,
+    # Retries with a pause that doubles, and Retry-After obeyed, in place of Scrapy's immediate retries.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

@@ -19,7 +19,7 @@ from pipeline.dedup import (
     signature_to_bytes,
 )
 from pipeline.schema import open_database
-from pipeline.urls import article_id, canonicalize_url
+from pipeline.urls import article_id, canonicalize_url, redact_text, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Page states after which the crawler never fetches the URL again.
 SETTLED_PAGE_STATES = ("article", "duplicate", "skipped")
+# HTTP statuses that say a page is gone for good: given up at once instead of after MAX_ATTEMPTS crawls.
+GONE_STATUSES = (410,)
+
+
+def stored_url(url: str) -> str:
+    """The form a URL is stored and looked up in: canonical, without credentials (see ``redact_url``)."""
+    return redact_url(canonicalize_url(url))
 
 
 def utc_now() -> str:
@@ -116,7 +123,7 @@ class Store:
         return outcomes
 
     def _add_one(self, record: ArticleRecord, crawl_run_id: int | None) -> AddOutcome:
-        canonical = canonicalize_url(record.canonical_url or record.url)
+        canonical = stored_url(record.canonical_url or record.url)
         key = article_id(canonical)
         articles = self.db["articles"]
         existing = self.db.execute(
@@ -157,7 +164,7 @@ class Store:
         articles.insert(
             {
                 "id": key,
-                "url": record.url,
+                "url": redact_url(record.url),
                 "canonical_url": canonical,
                 "source": record.source,
                 "title": record.title,
@@ -185,7 +192,7 @@ class Store:
 
     def is_settled(self, url: str) -> bool:
         """Whether the crawler is done with ``url``: stored, judged a non-article, or given up on."""
-        canonical = canonicalize_url(url)
+        canonical = stored_url(url)
         if self.db.execute("select 1 from articles where canonical_url = ?", [canonical]).fetchone():
             return True
         row = self.db.execute(
@@ -209,11 +216,14 @@ class Store:
         now = utc_now()
         with self.db.conn:
             for page in pages:
-                url = canonicalize_url(page["url"])
+                url = stored_url(page["url"])
                 previous = self.db.execute(
                     "select attempts, first_seen from crawl_pages where url = ?", [url]
                 ).fetchone()
                 attempts = (previous[0] or 0) if previous else 0
+                if page["status"] == "error":
+                    gone = page.get("http_status") in GONE_STATUSES
+                    attempts = max(attempts + 1, MAX_ATTEMPTS if gone else 0)
                 self.db["crawl_pages"].upsert(
                     {
                         "url": url,
@@ -222,7 +232,7 @@ class Store:
                         "reason": page.get("reason"),
                         "http_status": page.get("http_status"),
                         "article_id": page.get("article_id"),
-                        "attempts": attempts + 1 if page["status"] == "error" else attempts,
+                        "attempts": attempts,
                         "first_seen": previous[1] if previous else now,
                         "last_fetched": now,
                         "crawl_run_id": crawl_run_id,
@@ -234,7 +244,9 @@ class Store:
 
     def validators(self, url: str) -> dict[str, str]:
         """The ETag / Last-Modified stored for ``url``, as request headers."""
-        row = self.db.execute("select etag, last_modified from fetch_state where url = ?", [url]).fetchone()
+        row = self.db.execute(
+            "select etag, last_modified from fetch_state where url = ?", [redact_url(url)]
+        ).fetchone()
         headers = {}
         if row and row[0]:
             headers["If-None-Match"] = row[0]
@@ -252,7 +264,8 @@ class Store:
     def save_validators(self, states: Iterable[dict]) -> None:
         with self.db.conn:
             for state in states:
-                self.db["fetch_state"].upsert({**state, "fetched_at": utc_now()}, pk="url")
+                state = {**state, "url": redact_url(state["url"]), "fetched_at": utc_now()}
+                self.db["fetch_state"].upsert(state, pk="url")
 
     # -- crawl runs -------------------------------------------------------------------------------
 
@@ -271,6 +284,7 @@ class Store:
     def finish_crawl_run(self, run_id: int, counts: dict[str, int], status: str, message: str = "") -> dict:
         with self.db.conn:
             self.db["crawl_runs"].update(
-                run_id, {**counts, "status": status, "message": message, "finished_at": utc_now()}
+                run_id,
+                {**counts, "status": status, "message": redact_text(message), "finished_at": utc_now()},
             )
         return self.db["crawl_runs"].get(run_id)

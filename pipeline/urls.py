@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
@@ -53,3 +54,46 @@ def canonicalize_url(url: str) -> str:
 def article_id(canonical_url: str) -> str:
     """The deterministic primary key of an article: a hash of its canonical URL."""
     return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+# Query parameters that carry credentials: their values never reach the database or the logs.
+SECRET_PARAMETERS = frozenset(
+    {
+        "token",
+        "access_token",
+        "auth",
+        "auth_token",
+        "api_key",
+        "apikey",
+        "password",
+        "passwd",
+        "secret",
+        "client_secret",
+        "signature",
+        "sig",
+        "sessionid",
+        "jwt",
+    }
+)
+REDACTED = "REDACTED"
+_URL_IN_TEXT = re.compile(r"""https?://[^\s'"<>]+""")
+
+
+def redact_url(url: str) -> str:
+    """``url`` without a user name or password, and with the values of credential parameters replaced.
+
+    >>> redact_url("https://user:pw@example.com/rss?token=abc&id=2")
+    'https://example.com/rss?token=REDACTED&id=2'
+    """
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if netloc == parts.netloc and not any(k.lower() in SECRET_PARAMETERS for k, _ in pairs):
+        return url
+    query = urlencode([(k, REDACTED if k.lower() in SECRET_PARAMETERS else v) for k, v in pairs], safe="/:")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_text(text: str) -> str:
+    """Every URL in ``text`` redacted as by ``redact_url`` (for log lines and messages)."""
+    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 from crawler.sources import Source
@@ -29,14 +31,22 @@ class SitemapMixin:
     def parse_sitemap(self, response, source: Source) -> Iterable[Any]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, EOFError, ValueError, zlib.error) as error:
+                self.entry_problem(source, response.url, f"sitemap .gz does not decompress ({error})")
+                return
+            except _DecompressionMaxSizeExceeded:
+                self.entry_problem(source, response.url, "sitemap larger than DOWNLOAD_MAXSIZE once unzipped")
+                return
         root = etree.fromstring(body, parser=_PARSER) if body.strip() else None
         kind = _local(root.tag) if root is not None else ""
         if kind == "sitemapindex":
+            nesting = response.meta.get("nesting", 0) + 1
             for child in root:
                 location = _child_text(child, "loc")
                 if location and source.allows(location):
-                    request = self.entry_request(response.urljoin(location), source, "sitemaps")
+                    request = self.entry_request(response.urljoin(location), source, "sitemaps", nesting)
                     if request is not None:
                         yield request
         elif kind == "urlset":
