@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -35,6 +36,8 @@ DIFFERENT_TYPE_SIMILARITY = 0.25
 UNRELATED_SIMILARITY = 0.3
 # ... and from which two sentences of one article restate one fact.
 SAME_ARTICLE_SIMILARITY = 0.1
+# ... and from which two same-day sentences that share only a place report one fact.
+PLACE_ONLY_SIMILARITY = 0.03
 OTHER = "other"
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been has have had it its this that "
@@ -73,6 +76,7 @@ class Member:
     actor_keys: set[str] = field(init=False)
     span: tuple[date, date] | None = field(init=False)
     folded: str = field(init=False)  # the sentence, casefolded, to find actors named in it
+    weight: float = field(init=False, default=0.0)  # the summed rarity of its words, set by the merge
 
     def __post_init__(self) -> None:
         self.places = {m for m in self.markets if m[:1].isupper()}
@@ -83,7 +87,7 @@ class Member:
 
 
 # A newcomer is compared with at most this many clusters of each of its blocks (the latest ones)...
-BLOCK_LIMIT = 60
+BLOCK_LIMIT = 30
 # ... and with at most this many members of a cluster (the latest ones).
 MAX_COMPARED_MEMBERS = 25
 
@@ -121,7 +125,12 @@ def _content_words(sentence: str) -> set[str]:
 
 def _names_in(actor_keys: set[str], sentence: str) -> bool:
     """Whether a sentence names one of these actors ("TikTok Shop stopped..." names TikTok)."""
-    return any(re.search(rf"\b{re.escape(key)}\b", sentence) for key in actor_keys if len(key) > 2)
+    return any(len(key) > 2 and key in sentence and _name_pattern(key).search(sentence) for key in actor_keys)
+
+
+@lru_cache(maxsize=100_000)
+def _name_pattern(key: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(key)}\b")
 
 
 def _types_agree(a: str, b: str) -> bool:
@@ -135,10 +144,11 @@ def _rarity(members: list[Member]) -> dict[str, float]:
     return {word: math.log(1 + total / count) for word, count in counts.items()}
 
 
-def _similarity(a: set[str], b: set[str], rarity: dict[str, float]) -> float:
+def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
     """Weighted Jaccard of two sentences' content words, rare words weighing more."""
-    union = sum(rarity.get(w, 1.0) for w in a | b)
-    return sum(rarity.get(w, 1.0) for w in a & b) / union if union else 0.0
+    shared = sum(rarity.get(w, 1.0) for w in a.words & b.words)
+    union = a.weight + b.weight - shared
+    return shared / union if union > 0 else 0.0
 
 
 def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None = None) -> float:
@@ -158,15 +168,14 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
             return 0.0  # two dated facts of one sentence are two facts
         if member.places and other.places and not member.places & other.places:
             continue  # a launch in Japan and one in Italy are two facts, whoever made them
-        similarity = _similarity(member.words, other.words, rarity or {})
-        related = (
+        similarity = _similarity(member, other, rarity or {})
+        same_actor = bool(
             member.actor_keys & other.actor_keys
-            or member.places & other.places
             # An actor the parse missed is often still named: "TikTok Shop stopped taking orders".
             or _names_in(member.actor_keys, other.folded)
             or _names_in(other.actor_keys, member.folded)
         )
-        if not related and similarity < UNRELATED_SIMILARITY:
+        if not (same_actor or member.places & other.places) and similarity < UNRELATED_SIMILARITY:
             continue
         if other.article_id == member.article_id and not (
             member.event_type == other.event_type
@@ -176,7 +185,12 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
             )
         ):
             continue  # one article restates its fact in the same terms; another type is another fact
-        same_day = member.precision == other.precision == "day" and member.event_date == other.event_date
+        # Many facts of a country fall on one day: with no actor in common, the day must come with like words.
+        same_day = (
+            member.precision == other.precision == "day"
+            and member.event_date == other.event_date
+            and (same_actor or similarity >= PLACE_ONLY_SIMILARITY)
+        )
         same_trigger = member.trigger == other.trigger
         # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
         same_slot = (
@@ -220,24 +234,49 @@ def _load_members(db: sqlite_utils.Database) -> list[Member]:
     )
 
 
-def _block_keys(member: Member) -> set[tuple[int, str]]:
-    """Blocks a member can merge within: each month its date covers, crossed with each of its actors, and
-    with each of its places for its type.
+Block = tuple[str, int, str]  # granularity ("d", "m" or "y"), the day, month or year's number, a name
 
-    Two candidates of one fact share an actor or a place (``_same_fact`` requires it) and overlap in time,
-    so comparing only within blocks keeps the work near-linear in the number of candidates. A place alone
-    is a wide block (a country has many facts a month), hence its type in the key; the one merge that
-    crosses types (same day, similar words) needs a shared actor to be found.
+
+def _block_keys(member: Member) -> tuple[set[Block], set[Block]]:
+    """The blocks a member is compared within, and the blocks its cluster is then found in.
+
+    Two candidates of one fact overlap in time and share an actor, a place (for one type group) or, for
+    mentions whose actors the parse missed, the verb; ``_same_fact`` requires as much. Each cluster is
+    filed under the day, the months and the years its members cover; a member looks only at the blocks of
+    its own precision: a day at that day (finest dates come first, so a day only meets days), a week,
+    month or quarter at its months, a year at its year. So a coarse mention scans one block per name,
+    not one per month, and the work per candidate stays bounded however many candidates there are.
     """
     span = member.span
     if span is None:
-        return set()
+        return set(), set()
+    actors = {"a:" + actor for actor in member.actor_keys}
+    group = _type_group(member.event_type)
+    # A place is a wide block (a country has many facts a month), hence the type group in the key ...
+    places = {f"p:{place}:{group}" for place in member.places}
+    # ... and, over a whole year, the verb or the sector too (a place-only match wants one of them there).
+    narrowers = {"v:" + member.trigger} | {"s:" + sector for sector in member.sectors}
+    year_places = {f"{place}:{narrower}" for place in places for narrower in narrowers}
+    # Mentions whose actors the parse missed still meet the facts of their day or month told with the
+    # same verb (a year would be too wide a block for the verb alone).
+    verbs = (
+        {"t:" + member.trigger} if PRECISION_ORDER[member.precision] <= PRECISION_ORDER["month"] else set()
+    )
     first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
-    names = {"a:" + actor for actor in member.actor_keys}
-    names |= {f"p:{place}:{_type_group(member.event_type)}" for place in member.places}
-    # Mentions whose actors the parse missed still meet the facts of their type and month.
-    names.add("t:" + _type_group(member.event_type))
-    return {(month, name) for month in range(first, min(last, first + 35) + 1) for name in names}
+    months = {("m", month) for month in range(first, min(last, first + 35) + 1)}
+    years = {("y", year) for year in range(span[0].year, min(span[1].year, span[0].year + 2) + 1)}
+    days = {("d", span[0].toordinal())} if span[0] == span[1] else set()
+    fine_names = actors | places | verbs
+    year_names = actors | year_places
+    fine_blocks = {(*period, name) for period in days | months for name in fine_names}
+    year_blocks = {(*period, name) for period in years for name in year_names}
+    if member.precision == "day":
+        lookup = {(*period, name) for period in days for name in fine_names}
+    elif member.precision == "year":
+        lookup = year_blocks
+    else:
+        lookup = {(*period, name) for period in months for name in fine_names}
+    return lookup, fine_blocks | year_blocks
 
 
 def _type_group(event_type: str) -> str:
@@ -248,12 +287,14 @@ def _type_group(event_type: str) -> str:
 def cluster_members(members: list[Member]) -> list[Cluster]:
     """Greedy merge, in the members' order, comparing each member only with clusters of its blocks."""
     clusters: list[Cluster] = []
-    blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
+    blocks: dict[Block, list[int]] = defaultdict(list)
     rarity = _rarity(members)
     for member in members:
-        keys = _block_keys(member)
+        member.weight = sum(rarity.get(w, 1.0) for w in member.words)
+    for member in members:
+        lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.
-        candidates = {index for key in keys for index in blocks[key][-BLOCK_LIMIT:]}
+        candidates = {index for key in lookup for index in blocks[key][-BLOCK_LIMIT:]}
         scored = [
             (score, -index)
             for index in candidates
@@ -266,7 +307,7 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
             clusters.append(Cluster())
             target = len(clusters) - 1
         clusters[target].add(member, member.span)
-        for key in keys:
+        for key in register:
             if not blocks[key] or blocks[key][-1] != target:
                 blocks[key].append(target)
     return clusters
