@@ -44,6 +44,7 @@ class TimelineScores:
     misses: list[str]
     strays: list[str]
     duplicates: list[str]
+    top_precision: float = 0.0  # of the top events by importance (as many as lead facts), those that are one
     details: list[str] = field(default_factory=list)  # every event with its mentions, for `--verbose`
 
 
@@ -56,6 +57,7 @@ class Corpus:
     page_of: dict[str, str]  # article id -> page
     reported: dict[str, set[str]]  # page -> gold facts it reports
     sentences: dict[str, list[tuple[set[str], str]]]  # page -> (words of an annotated sentence, its fact)
+    leads: set[str] = field(default_factory=set)  # facts an article leads with: an editor's picks
 
 
 def prepare_corpus(folder: Path, content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOGUE) -> Corpus:
@@ -80,7 +82,15 @@ def prepare_corpus(folder: Path, content: Path = DEMO_CONTENT, catalogue: Path =
         page_of={o.article_id: a.page for o, a in zip(outcomes, articles, strict=True)},
         reported={a.page: {m["event"] for m in a.mentions} for a in articles},
         sentences={a.page: [(_words(m["sentence"]), m["event"]) for m in a.mentions] for a in articles},
+        leads={_lead(a) for a in articles if a.mentions},
     )
+
+
+def _lead(article) -> str:
+    """The fact of the article's first annotated sentence: what the story was written about."""
+    return min(article.mentions, key=lambda m: article.text.find(m["sentence"]) % (len(article.text) + 1))[
+        "event"
+    ]
 
 
 def evaluate_timeline(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOGUE) -> TimelineScores:
@@ -125,7 +135,9 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
     found = {g for g in own.values() if g}
     matched = [e for e in events if own[e["id"]]]
     by_fact = Counter(own[e["id"]] for e in matched)
+    top = sorted(events, key=lambda e: (-e["importance"], -e["source_count"], e["id"]))[: len(corpus.leads)]
     return TimelineScores(
+        top_precision=sum(own[e["id"]] in corpus.leads for e in top) / max(1, len(top)),
         recall=len(found & facts) / max(1, len(facts)),
         precision=len(matched) / max(1, len(events)),
         duplicate_rate=sum(n - 1 for n in by_fact.values()) / max(1, len(events)),
@@ -175,7 +187,7 @@ def main(argv: list[str]) -> int:
         print(
             f"{name}: {scores.gold_facts} gold facts, {scores.events} events: recall {scores.recall:.3f}, "
             f"precision {scores.precision:.3f}, duplicate rate {scores.duplicate_rate:.3f}, "
-            f"type accuracy {scores.type_accuracy:.3f}"
+            f"type accuracy {scores.type_accuracy:.3f}, top events that are lead facts {scores.top_precision:.3f}"
         )
     return 0
 

@@ -70,6 +70,7 @@ class Member:
     markets: list[str]
     confidence: float
     words: set[str] = field(default_factory=set)
+    position: int = 0  # where its sentence starts in the article's text
     # Derived once: the merge compares them many times.
     places: set[str] = field(init=False)
     sectors: set[str] = field(init=False)
@@ -218,13 +219,16 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
 def _load_members(db: sqlite_utils.Database) -> list[Member]:
     rows = db.execute(
         """select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
-                  c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence
+                  c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence,
+                  c.char_start
            from event_candidates c join articles a on a.id = c.article_id
            where c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"""
     )
     members = []
     for row in rows:
-        member = Member(*row[:11], json.loads(row[11]), json.loads(row[12]), row[13], _content_words(row[5]))
+        member = Member(
+            *row[:11], json.loads(row[11]), json.loads(row[12]), row[13], _content_words(row[5]), row[14] or 0
+        )
         member.independent = bool(member.independent)
         if member.span is not None:
             members.append(member)
@@ -313,7 +317,7 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
     return clusters
 
 
-def _event_row(cluster: Cluster) -> dict:
+def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
     members = cluster.members
     finest = min(PRECISION_ORDER[m.precision] for m in members)
     fine = [m for m in members if PRECISION_ORDER[m.precision] == finest]
@@ -322,7 +326,6 @@ def _event_row(cluster: Cluster) -> dict:
     event_type = Counter(m.event_type for m in members).most_common(1)[0][0]
     independent = [m for m in members if m.independent]
     sources = {m.source for m in independent}
-    articles = {m.article_id for m in independent}
     summary = max(
         members, key=lambda m: (m.independent, m.confidence, -PRECISION_ORDER[m.precision], -len(m.sentence))
     )
@@ -339,23 +342,38 @@ def _event_row(cluster: Cluster) -> dict:
         "event_type": event_type,
         "summary": summary.sentence.strip(),
         "confidence": round(min(confidence, 0.99), 3),
-        "importance": float(len(articles)),
+        "importance": _importance(independent, leads),
         "first_reported": min(published) if published else None,
         "mention_count": len(members),
         "source_count": len(sources),
     }
 
 
+def _importance(independent: list[Member], leads: dict[str, int]) -> float:
+    """How much the news cared: each independent article that reports the fact counts, a whole point when
+    it leads with it (its first dated fact: what the story is about) and half when it mentions it further
+    down, as a later story does when it refers back ("the law, which the court upheld in January")."""
+    weights: dict[str, float] = {}
+    for member in independent:
+        weight = 1.0 if member.position <= leads.get(member.article_id, 0) else 0.5
+        weights[member.article_id] = max(weights.get(member.article_id, 0.0), weight)
+    return sum(weights.values())
+
+
 def merge_events(db: sqlite_utils.Database) -> int:
     """Rebuild the events tables from all stored candidates; return the number of events."""
     from pipeline.process import EntityIds
 
-    clusters = cluster_members(_load_members(db))
+    members = _load_members(db)
+    leads: dict[str, int] = {}  # article -> where its first dated fact starts
+    for member in members:
+        leads[member.article_id] = min(member.position, leads.get(member.article_id, member.position))
+    clusters = cluster_members(members)
     entity_id = EntityIds(db)
     label_of = dict(db.execute("select name, min(label) from entities group by name").fetchall())
     events, mentions, actors, markets = [], [], [], []
     for cluster in clusters:
-        row = _event_row(cluster)
+        row = _event_row(cluster, leads)
         events.append(row)
         for member in cluster.members:
             mentions.append(
