@@ -73,24 +73,30 @@ class Filters:
         pairs += [("since", self.since), ("until", self.until), ("q", self.q)]
         return {name: value for name, value in pairs if value}
 
-    def membership(self) -> dict[str, tuple[str, dict]]:
-        """Filters that pick a set of event ids, each as (SQL selecting ``event_id``, its parameters)."""
+    def membership(self, entity_ids: list[int]) -> dict[str, tuple[str, str, dict]]:
+        """Filters that pick a set of events, each as (SQL selecting its ``event_id`` values, a condition on
+        ``events`` for when another filter drives the query, parameters). ``entity_ids``: the entity's ids."""
         sets = {}
         if self.market:
+            market = "market_code in (:market, upper(:market))"
             sets["market"] = (
-                "select event_id from event_markets where market_code in (:market, upper(:market))",
+                f"select event_id from event_markets where {market}",
+                f"exists (select 1 from event_markets where event_id = events.id and {market})",
                 {"market": self.market},
             )
         if self.entity:
+            names = {f"entity_{n}": entity_id for n, entity_id in enumerate(entity_ids)}
+            chosen = f"entity_id in ({', '.join(':' + name for name in names) or 'null'})"
             sets["entity"] = (
-                "select event_id from event_entities where entity_id in"
-                " (select id from entities where name = :entity collate nocase)",
-                {"entity": self.entity},
+                f"select distinct event_id from event_entities where {chosen}",
+                f"exists (select 1 from event_entities where event_id = events.id and {chosen})",
+                names,
             )
         if self.q:
             sets["q"] = (
                 "select events.id as event_id from events_fts join events on events.rowid = events_fts.rowid"
                 " where events_fts match :q",
+                "events.rowid in (select rowid from events_fts where events_fts match :q)",
                 {"q": fts_terms(self.q)},
             )
         return sets
@@ -124,40 +130,59 @@ def fts_terms(text: str) -> str:
     return " ".join(terms) or '""'
 
 
+ENTITY_IDS_SQL = "select id from entities where name = :entity collate nocase"
+
+
 def set_size_query(sql: str, params: dict) -> tuple[str, dict]:
     """How many events a membership filter picks, counted no further than NARROW_FILTER + 1."""
     return f"select count(*) from ({sql} limit {NARROW_FILTER + 1})", params
 
 
-def events_query(
-    filters: Filters, driving: str | None, columns: str, tail: str, with_cursor: bool = True
-) -> tuple[str, dict]:
-    """``select {columns} from events ... {tail}`` with every filter, started from the ``driving`` set if any."""
-    where, params = filters.conditions(with_cursor)
-    sets = filters.membership()
-    source = "events"
-    if driving:
-        # CROSS JOIN keeps SQLite from reordering: the narrow set first, then each event by its key.
-        driving_sql, driving_params = sets.pop(driving)
-        source = f"({driving_sql}) as chosen cross join events on events.id = chosen.event_id"
-        params.update(driving_params)
-    for sql, set_params in sets.values():
-        where.append(f"events.id in ({sql})")
-        params.update(set_params)
-    return f"select {columns} from {source} where {' and '.join(where)} {tail}", params
+@dataclass
+class Plan:
+    """How to read the events the filters pick: ``entity_ids`` are the entity's ids (its name looked up
+    once), ``driving`` names the narrow membership filter to start from, or None to walk the date index."""
 
+    filters: Filters
+    entity_ids: list[int] = field(default_factory=list)
+    driving: str | None = None
 
-def page_query(filters: Filters, driving: str | None, limit: int = PAGE_SIZE) -> tuple[str, dict]:
-    columns = "events.id, events.event_date, events.date_precision, events.date_end, events.event_type,"
-    columns += " events.summary, events.source_count, events.mention_count, events.first_day"
-    return events_query(filters, driving, columns, f"order by events.first_day, events.id limit {limit + 1}")
+    def events_query(self, columns: str, tail: str, with_cursor: bool = True) -> tuple[str, dict]:
+        """``select {columns} from events ... {tail}`` with every filter.
 
+        Without a driving set SQLite walks the date index and checks the other filters row by row
+        (``exists`` on a primary key), which finds a page of a broad filter after a few hundred rows.
+        """
+        where, params = self.filters.conditions(with_cursor)
+        sets = self.filters.membership(self.entity_ids)
+        source = "events"
+        if self.driving:
+            # CROSS JOIN keeps SQLite from reordering: the narrow set first, then each event by its key.
+            driving_sql, _, driving_params = sets.pop(self.driving)
+            source = f"({driving_sql}) as chosen cross join events on events.id = chosen.event_id"
+            params.update(driving_params)
+        for _, condition, set_params in sets.values():
+            where.append(condition)
+            params.update(set_params)
+        return f"select {columns} from {source} where {' and '.join(where)} {tail}", params
 
-def chart_query(filters: Filters, driving: str | None) -> tuple[str, dict]:
-    """Events per month and type over every page (events known only to the quarter or year apart)."""
-    columns = "substr(events.first_day, 1, 7) as month, events.event_type,"
-    columns += " events.date_precision in ('day', 'week', 'month') as dated_to_month, count(*) as events"
-    return events_query(filters, driving, columns, "group by 1, 2, 3 order by 1, 2", with_cursor=False)
+    def page_query(self, limit: int = PAGE_SIZE) -> tuple[str, dict]:
+        columns = "events.id, events.event_date, events.date_precision, events.date_end, events.event_type,"
+        columns += " events.summary, events.source_count, events.mention_count, events.first_day"
+        return self.events_query(columns, f"order by events.first_day, events.id limit {limit + 1}")
+
+    def chart_query(self) -> tuple[str, dict]:
+        """Events per day, type and precision over every page, for the chart (summed by month in Python).
+
+        Grouped in the order of ``idx_events_first_day_type_precision``, so SQLite streams the groups from
+        the index without sorting.
+        """
+        columns = "events.first_day, events.event_type, events.date_precision, count(*) as events"
+        tail = "group by events.first_day, events.event_type, events.date_precision"
+        return self.events_query(columns, tail, with_cursor=False)
+
+    def count_query(self) -> tuple[str, dict]:
+        return self.events_query("count(*)", "", with_cursor=False)
 
 
 def details_queries(event_ids: list[str]) -> dict[str, tuple[str, list]]:

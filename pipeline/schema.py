@@ -25,7 +25,11 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     # Wait for another writer (a crawl and Datasette, or two commands) instead of failing at once.
     db.execute("PRAGMA busy_timeout = 30000")
-    migrate(db)
+    try:
+        migrate(db)
+    except SchemaTooNew as error:
+        db.close()
+        raise SchemaTooNew(f"{path}: {error}") from None
     return db
 
 
@@ -34,10 +38,11 @@ def migrate(db: sqlite_utils.Database) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
-            f"database schema version {version} is newer than this Newsline ({SCHEMA_VERSION}); upgrade Newsline"
+            f"database schema version {version} is newer than this Newsline knows ({SCHEMA_VERSION});"
+            " upgrade Newsline (the database was left unchanged)"
         )
     for step in range(version, SCHEMA_VERSION):
-        with db.conn:
+        with db.atomic():
             MIGRATIONS[step](db)
             db.execute(f"PRAGMA user_version = {step + 1}")
     on_disk = any(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
@@ -358,6 +363,8 @@ BROWSING_INDEXES = [
     # The timeline page: date order with keyset pagination, unfiltered or by type.
     "create index idx_events_first_day_id on events (first_day, id)",
     "create index idx_events_event_type_first_day_id on events (event_type, first_day, id)",
+    # The chart and the monthly counts: read from the index alone, in date order.
+    "create index idx_events_first_day_type_precision on events (first_day, event_type, date_precision)",
     # What changed since a date; events reported by a single source, in date order.
     "create index idx_events_first_reported on events (first_reported)",
     "create index idx_events_source_count_first_day_id on events (source_count, first_day, id)",
@@ -367,6 +374,9 @@ BROWSING_INDEXES = [
     "create index idx_event_mentions_article_id on event_mentions (article_id)",
     # Entity names as people type them.
     "create index idx_entities_name_nocase on entities (name collate nocase)",
+    # Articles per source with their first and last dates (it also does the work of the source index).
+    "drop index if exists idx_articles_source",
+    "create index idx_articles_source_published_at on articles (source, published_at)",
 ]
 
 

@@ -133,7 +133,7 @@ def test_search_on_articles_and_event_summaries(datasette, demo):
 
 
 def test_events_for_entity(datasette, demo):
-    rows = canned(datasette, "events_for_entity", entity="tiktok")
+    rows = canned(datasette, "events_for_entity", entity="tiktok", since="")
     expected = demo.execute(
         "select distinct event_id from event_entities join entities on entities.id = entity_id"
         " where entities.name = 'TikTok'"
@@ -143,6 +143,10 @@ def test_events_for_entity(datasette, demo):
         demo.execute("select first_day from events where id = ?", [r["event_id"]]).fetchone()[0] for r in rows
     ]
     assert days == sorted(days)
+    later = canned(datasette, "events_for_entity", entity="TikTok", since="2025-01")
+    assert [r["event_id"] for r in later] == [
+        r["event_id"] for r, day in zip(rows, days, strict=True) if day >= "2025-01"
+    ]
 
 
 def test_market_events_between(datasette, demo):

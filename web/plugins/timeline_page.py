@@ -6,8 +6,9 @@ so a filtered timeline is a link to share. The queries are in ``pipeline.browse`
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -16,15 +17,15 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
 from pipeline.browse import (
+    ENTITY_IDS_SQL,
     EVENT_TYPES,
     NARROW_FILTER,
     PAGE_SIZE,
     Filters,
-    chart_query,
+    Plan,
     date_label,
     details_queries,
     group_label,
-    page_query,
     safe_url,
     set_size_query,
 )
@@ -37,36 +38,53 @@ TYPE_COLOURS = dict(
     )
 )
 # Counting the matches is a courtesy: it gets a short time limit and the page goes on without it.
-COUNT_TIME_LIMIT_MS = 300
+COUNT_TIME_LIMIT_MS = 150
+# Charts already drawn, by filters and the database files' state: a write (the cron job) changes the key.
+CHART_CACHE: OrderedDict[tuple, dict] = OrderedDict()
+CHART_CACHE_SIZE = 64
 
 
-async def driving_set(db, filters: Filters) -> str | None:
-    """The membership filter to start from: the one with the fewest events, if it has few enough."""
+async def make_plan(db, filters: Filters) -> Plan:
+    """Look the entity up once and pick the membership filter to start from: the one with the fewest
+    events, if it has few enough; else None (walk the date index)."""
+    entity_ids = []
+    if filters.entity:
+        entity_ids = [row[0] for row in (await db.execute(ENTITY_IDS_SQL, {"entity": filters.entity})).rows]
+    plan = Plan(filters, entity_ids)
     sizes = {}
-    for name, (sql, params) in filters.membership().items():
+    for name, (sql, _, params) in filters.membership(entity_ids).items():
         sizes[name] = (await db.execute(*set_size_query(sql, params))).first()[0]
     if sizes and min(sizes.values()) <= NARROW_FILTER:
-        return min(sizes, key=sizes.get)
-    return None
+        plan.driving = min(sizes, key=sizes.get)
+    return plan
+
+
+def chart_cache_key(db, filters: Filters) -> tuple:
+    state = []
+    for suffix in ("", "-wal"):
+        try:
+            stat = os.stat(db.path + suffix)
+            state.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            state.append(None)
+    return (db.path, tuple(sorted(filters.as_args().items())), tuple(state))
 
 
 async def load_page(db, filters: Filters) -> tuple[list[dict], str | None, int | None]:
-    """The events of one page with their actors, markets and sources; the next page's cursor; the total."""
-    driving = await driving_set(db, filters)
-    rows = [dict(row) for row in (await db.execute(*page_query(filters, driving))).rows]
-    cursor = (
-        f"{rows[PAGE_SIZE - 1]['first_day']},{rows[PAGE_SIZE - 1]['id']}" if len(rows) > PAGE_SIZE else None
-    )
+    """The events of one page with their actors, markets and sources; the next page's cursor; the total
+    (None when counting would take too long)."""
+    plan = await make_plan(db, filters)
+    rows = [dict(row) for row in (await db.execute(*plan.page_query())).rows]
+    last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
+    cursor = f"{last['first_day']},{last['id']}" if last else None
     events = rows[:PAGE_SIZE]
-    total = None
-    try:
-        sql, params = chart_query(filters, driving)
-        counted = await db.execute(
-            f"select sum(events) from ({sql})", params, custom_time_limit=COUNT_TIME_LIMIT_MS
-        )
-        total = counted.first()[0] or 0
-    except QueryInterrupted:
-        pass
+    total = CHART_CACHE.get(chart_cache_key(db, filters), {}).get("total")
+    if total is None:
+        try:
+            counted = await db.execute(*plan.count_query(), custom_time_limit=COUNT_TIME_LIMIT_MS)
+            total = counted.first()[0]
+        except QueryInterrupted:
+            pass
     if events:
         found = defaultdict(lambda: defaultdict(list))
         for part, (sql, params) in details_queries([e["id"] for e in events]).items():
@@ -150,15 +168,20 @@ async def timeline_page(datasette, request):
 async def timeline_chart(datasette, request):
     db = datasette.get_database()
     filters = Filters.from_args(request.args)
-    context = {"bars": [], "legend": [], "message": "", "coarse": 0}
-    try:
-        driving = await driving_set(db, filters)
-        rows = (await db.execute(*chart_query(filters, driving))).rows
-        context.update(chart_layout(rows))
-    except QueryInterrupted:
-        context["message"] = "Too many events to count within the time limit: narrow the filters."
-    except sqlite3.OperationalError as error:
-        context["message"] = f"The query failed: {error}"
+    key = chart_cache_key(db, filters)
+    context = CHART_CACHE.get(key)
+    if context is None:
+        context = {"bars": [], "legend": [], "message": "", "coarse": 0}
+        try:
+            plan = await make_plan(db, filters)
+            context.update(chart_layout((await db.execute(*plan.chart_query())).rows))
+            CHART_CACHE[key] = context
+            while len(CHART_CACHE) > CHART_CACHE_SIZE:
+                CHART_CACHE.popitem(last=False)
+        except QueryInterrupted:
+            context["message"] = "Too many events to count within the time limit: narrow the filters."
+        except sqlite3.OperationalError as error:
+            context["message"] = f"The query failed: {error}"
     svg = await datasette.render_template("timeline_chart.svg", context, request=request)
     return Response(svg, content_type="image/svg+xml; charset=utf-8")
 
@@ -166,14 +189,15 @@ async def timeline_chart(datasette, request):
 def chart_layout(rows, width: int = 900, height: int = 150) -> dict:
     """Stacked bars of events per month (per year beyond ten years of months), coloured by type."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    coarse = 0
-    for month, event_type, dated_to_month, events in rows:
-        if dated_to_month:
-            counts[month][event_type] += events
+    coarse = total = 0
+    for first_day, event_type, precision, events in rows:
+        total += events
+        if precision in ("day", "week", "month"):
+            counts[first_day[:7]][event_type] += events
         else:
             coarse += events
     if not counts:
-        return {"message": "No events dated to the month match.", "coarse": coarse}
+        return {"message": "No events dated to the month match.", "coarse": coarse, "total": total}
     months = _month_range(min(counts), max(counts))
     by_year = len(months) > 120
     buckets: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -213,6 +237,7 @@ def chart_layout(rows, width: int = 900, height: int = 150) -> dict:
         "last": keys[-1],
         "unit": "year" if by_year else "month",
         "coarse": coarse,
+        "total": total,
     }
 
 
