@@ -84,6 +84,8 @@ EVENT_TYPES = (
     "forecast",
     "other",
 )
+# Common nouns that name an institution acting in the news, besides the public bodies of triggers.toml.
+INSTITUTION_NOUNS = {"court", "judge", "jury", "tribunal", "ministry", "company", "group", "bank", "union"}
 RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
 OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
 PLAN_HEADS = {
@@ -400,16 +402,18 @@ def _sentence_actors(
     actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
     actors += _pronoun_actors(sentence_triggers, earlier, actors)
     if not actors:
-        actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS))
+        # A country can act ("Japan's government", "the United States announced"); a nationality
+        # ("Italian users") names a place, not who acted.
+        actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS and e.label != "NORP"))
     if not actors:
-        # "The court heard the case": an institution named by a common noun is still an actor.
+        # "The court heard the case": an institution named by a common noun is still an actor ("analysts"
+        # or "the market" are not).
+        bodies = set(_tables().get("public_bodies", {}).get("words", [])) | INSTITUTION_NOUNS
         actors = [
-            " ".join(w.text for w in c.lefts if w.dep_ in ("compound", "amod"))
-            + (" " if any(True for _ in c.lefts) else "")
-            + c.text
+            " ".join([w.text for w in c.lefts if w.dep_ in ("compound", "amod")] + [c.text])
             for token, _ in sentence_triggers
             for c in token.children
-            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in bodies
         ]
     return actors
 
