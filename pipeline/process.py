@@ -163,7 +163,7 @@ def process_articles(
         analyses = analyze_texts(
             ((text, local_time(published)) for _, text, published in articles), n_process=processes
         )
-        with db.conn:
+        with db.atomic():
             rows: dict[str, list] = {name: [] for name in NLP_TABLES}
             for (article_id, _, published), analysis in zip(articles, analyses, strict=True):
                 for name, table_rows in _rows(article_id, published, analysis, entity_id).items():

@@ -117,7 +117,7 @@ class Store:
     ) -> list[AddOutcome]:
         """Store ``records`` in one transaction, deduplicating against the store and each other."""
         outcomes = []
-        with self.db.conn:
+        with self.db.atomic():
             for record in records:
                 outcomes.append(self._add_one(record, crawl_run_id))
         return outcomes
@@ -214,7 +214,7 @@ class Store:
     def record_pages(self, pages: Iterable[dict], crawl_run_id: int | None = None) -> None:
         """Remember what became of crawled URLs (dicts with url, source, status, reason, http_status)."""
         now = utc_now()
-        with self.db.conn:
+        with self.db.atomic():
             for page in pages:
                 url = stored_url(page["url"])
                 previous = self.db.execute(
@@ -262,7 +262,7 @@ class Store:
         return [url for (url,) in rows]
 
     def save_validators(self, states: Iterable[dict]) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             for state in states:
                 state = {**state, "url": redact_url(state["url"]), "fetched_at": utc_now()}
                 self.db["fetch_state"].upsert(state, pk="url")
@@ -270,7 +270,7 @@ class Store:
     # -- crawl runs -------------------------------------------------------------------------------
 
     def start_crawl_run(self, sources: Iterable[str]) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             # A run still marked running was killed: writers hold the lock, so none is running now.
             self.db.execute(
                 "update crawl_runs set status = 'interrupted', message = 'stopped before it finished'"
@@ -282,7 +282,7 @@ class Store:
         return int(table.last_pk)
 
     def finish_crawl_run(self, run_id: int, counts: dict[str, int], status: str, message: str = "") -> dict:
-        with self.db.conn:
+        with self.db.atomic():
             self.db["crawl_runs"].update(
                 run_id,
                 {**counts, "status": status, "message": redact_text(message), "finished_at": utc_now()},
