@@ -332,10 +332,12 @@ def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
     confidence = 1 - math.prod(
         1 - max((m.confidence for m in independent if m.source == s), default=0) for s in sources
     )
-    anchor = min(m.id for m in fine)
+    # The id follows the first report, so it stays put as later articles join the event (bookmarks and
+    # links to an event's page keep working); only an earlier report found later moves it.
+    anchor = min(members, key=lambda m: (m.published_at or "9999", m.id)).id
     published = [m.published_at for m in members if m.published_at]
     return {
-        "id": hashlib.sha1(f"{event_type}:{date_value}:{anchor}".encode()).hexdigest()[:16],
+        "id": hashlib.sha1(anchor.encode()).hexdigest()[:16],
         "event_date": date_value,
         "date_precision": next(m.precision for m in fine),
         "date_end": ends[0] if ends else None,

@@ -70,6 +70,26 @@ def test_two_batches_give_the_timeline_of_one(tmp_path):
     assert row["event_date"] and row["event_type"] and row["source_count"] >= 1
 
 
+def test_event_ids_hold_as_later_articles_join(tmp_path):
+    stories = sorted((s for s in load_stories() if "tiktok" in s.slug), key=lambda s: s.meta["published"])
+    earlier, later = tmp_path / "earlier.jsonl", tmp_path / "later.jsonl"
+    write_jsonl(earlier, stories[: len(stories) // 2])
+    write_jsonl(later, stories[len(stories) // 2 :])
+    db_path = str(tmp_path / "timeline.db")
+    run(["ingest", str(earlier), "--db", db_path])
+    run(["process", "--db", db_path])
+    db = sqlite_utils.Database(db_path)
+    before = {r["id"]: r["mention_count"] for r in db["events"].rows}
+    run(["ingest", str(later), "--db", db_path])
+    run(["process", "--db", db_path])
+    after = {r["id"]: r["mention_count"] for r in db["events"].rows}
+    kept = before.keys() & after.keys()
+    # Later reports join the events the first reports made, under the same ids.
+    assert kept == before.keys(), (len(kept), len(before))
+    assert any(after[i] > before[i] for i in kept)
+    assert len(after) > len(before)
+
+
 def test_merge_quality_floors():
     from pipeline.evaluate import evaluate_timeline
 
