@@ -326,8 +326,17 @@ def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
     event_type = Counter(m.event_type for m in members).most_common(1)[0][0]
     independent = [m for m in members if m.independent]
     sources = {m.source for m in independent}
+    # The clearest sentence: from an original article, at the event's finest date, one that leads with
+    # this fact (a lead says what happened plainly), the parser's surest, the shortest.
     summary = max(
-        members, key=lambda m: (m.independent, m.confidence, -PRECISION_ORDER[m.precision], -len(m.sentence))
+        members,
+        key=lambda m: (
+            m.independent,
+            -PRECISION_ORDER[m.precision],
+            m.position <= leads.get(m.article_id, 0),
+            m.confidence,
+            -len(m.sentence),
+        ),
     )
     confidence = 1 - math.prod(
         1 - max((m.confidence for m in independent if m.source == s), default=0) for s in sources
