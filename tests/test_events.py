@@ -30,7 +30,7 @@ def test_type_accuracy(scores):
 
 # The held-out corpus (tests/fixtures/heldout) was written apart from the rules: its figures say what to
 # expect on unseen news. Measured at 0.535 / 0.741 / 0.475 before any rule saw it; the floors hold today's.
-HELDOUT_FLOORS = {"recall": 0.76, "precision": 0.88, "type_accuracy": 0.77}
+HELDOUT_FLOORS = {"recall": 0.78, "precision": 0.91, "type_accuracy": 0.78}
 
 
 def test_heldout_floors():
