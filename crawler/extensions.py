@@ -1,4 +1,4 @@
-"""A progress line on long crawls, instead of a wall of logs."""
+"""A progress line on long crawls, instead of a wall of logs; URLs in log lines without their credentials."""
 
 from __future__ import annotations
 
@@ -8,7 +8,33 @@ import time
 from scrapy import signals
 from twisted.internet import task
 
+from pipeline.urls import redact_text
+
 logger = logging.getLogger("newsline.progress")
+
+
+def redact_logs() -> None:
+    """Make every log record (Scrapy's own too, whatever handler prints it) name URLs without credentials.
+
+    A record factory rather than a handler filter: Scrapy replaces its log handler when a crawler starts.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_urls", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: leave it to logging's own error report
+            return record
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return record
+
+    factory.redacts_urls = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class CrawlProgress:

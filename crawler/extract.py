@@ -123,7 +123,10 @@ def _parse_datetime(value: str | None) -> datetime | None:
         pass
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value)
     if match:
-        return datetime.fromisoformat(match.group(1))
+        try:
+            return datetime.fromisoformat(match.group(1))
+        except ValueError:  # 2025-13-45: shaped like a date, but none
+            return None
     return None
 
 

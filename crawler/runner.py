@@ -14,7 +14,6 @@ from crawler.pipelines import crawl_counts, crawl_message, crawl_status
 from crawler.sources import Source
 from crawler.spiders.news import NewsSpider
 from pipeline.store import Store
-from pipeline.urls import redact_text
 
 # Settings for crawling the bundled demo site over loopback: no need to be gentle with ourselves.
 LOOPBACK_SETTINGS = {
@@ -31,23 +30,6 @@ def crawler_settings(db_path: str, overrides: dict[str, Any] | None = None) -> S
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
-
-
-class RedactUrls(logging.Filter):
-    """Log lines name URLs without their credentials (user:password@, token=...), Scrapy's own lines too."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact_text(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-def _redact_logs() -> None:
-    for handler in logging.getLogger().handlers + logging.getLogger("newsline.progress").handlers:
-        if not any(isinstance(f, RedactUrls) for f in handler.filters):
-            handler.addFilter(RedactUrls())
 
 
 def _show_progress() -> None:
@@ -71,7 +53,6 @@ def run_crawl(sources: list[Source], db_path: str, overrides: dict[str, Any] | N
     settings.set("NEWSLINE_CRAWL_RUN_ID", run_id, priority="cmdline")
     _show_progress()
     process = AsyncCrawlerProcess(settings)
-    _redact_logs()
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)
     status, message = "failed", ""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.urls import redact_url
+
 URL_LISTS = ("feeds", "sitemaps", "start_urls")
 KNOWN_KEYS = {"name", "allowed_domains", "language", "allow_private_addresses", *URL_LISTS}
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -92,8 +94,11 @@ def _check_url(value: object) -> str | None:
     if not isinstance(value, str):
         return f"{value!r} is not a URL string"
     parts = urlsplit(value)
+    if "@" in parts.netloc:
+        # Never echo the password; a crawler cannot send it anyway (and it would end up in logs).
+        return f"{redact_url(value)!r} has a user name or password in it: not supported"
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"{value!r} is not an http(s) URL"
+        return f"{redact_url(value)!r} is not an http(s) URL"
     return None
 
 

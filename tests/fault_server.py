@@ -277,6 +277,12 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
         def feed(self, first: bool) -> None:
             return self.send(200, rss([site.url(p) for p in ARTICLE_PATHS]), "application/rss+xml")
 
+        def feed_secrets(self, first: bool) -> None:
+            # Links that carry a token, and one to another site.
+            links = [site.url("/good/9.html?token=s3cr3t&id=1")]
+            links += [site.other.url("/good/2.html")] if site.other else []
+            return self.send(200, rss(links), "application/rss+xml")
+
         def feed_malformed(self, first: bool) -> None:
             return self.send(200, b"<rss><channel><<<>>> this is &&& not xml \x00\x01", "application/rss+xml")
 
@@ -344,6 +350,7 @@ FAULT_PATHS = {
     "/empty": "empty",
     "/not-html": "not_html",
     "/feed.xml": "feed",
+    "/feed-secrets.xml": "feed_secrets",
     "/feed-malformed.xml": "feed_malformed",
     "/feed-truncated.xml": "feed_truncated",
     "/feed-empty.xml": "feed_empty",

@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.extensions import redact_logs
 from crawler.extract import extract_article
 from crawler.items import ArticleItem, PageItem, ValidatorItem
 from crawler.middlewares import RefusedRequest
@@ -55,6 +56,7 @@ class ArticleSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        redact_logs()
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.store = Store(crawler.settings.get("TIMELINE_DB"))
         spider.max_pages_per_source = crawler.settings.getint("NEWSLINE_MAX_PAGES_PER_SOURCE", 0)

@@ -1,0 +1,114 @@
+"""Where the crawler may go, and what it keeps: allowed domains, internal addresses, credentials."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import sqlite_utils
+
+from crawler.middlewares import is_private_host, resolve_private
+from pipeline.urls import redact_text, redact_url
+from tests.conftest import FAST, run_timeline
+from tests.fault_server import FaultSite
+
+
+@pytest.fixture(scope="module")
+def sites():
+    with FaultSite() as other, FaultSite(other=other) as main:
+        yield main, other
+
+
+def crawl(tmp_path, toml: str, *extra: str, env: dict | None = None):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(toml, encoding="utf-8")
+    db_path = tmp_path / "timeline.db"
+    result = run_timeline("crawl", "--sources", str(sources), "--db", str(db_path), *FAST, *extra, env=env)
+    return result, sqlite_utils.Database(db_path)
+
+
+def loopback_name() -> str:
+    """A host name (not an IP, not 'localhost') that resolves to a loopback or private address here."""
+    name = socket.gethostname()
+    if resolve_private(name) is None:
+        pytest.skip(f"the host name {name!r} does not resolve to an internal address on this machine")
+    return name
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("[::1]", True),
+        ("[::ffff:127.0.0.1]", True),
+        ("0.0.0.0", True),
+        ("224.0.0.1", True),
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("a.localhost", True),
+        ("8.8.8.8", False),
+        ("example.com", False),
+    ],
+)
+def test_internal_addresses_as_written(host, private):
+    assert is_private_host(host) is private
+
+
+def test_a_host_name_that_resolves_to_an_internal_address_is_refused(sites, tmp_path):
+    main, _ = sites
+    name = loopback_name()
+    port = main.netloc.rsplit(":", 1)[1]
+    feed = f"http://{name}:{port}/feed.xml"
+    before = len(main.requests)
+    result, db = crawl(tmp_path, f'[[sources]]\nname = "n"\nfeeds = ["{feed}"]\n')
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(main.requests) == before  # nothing at all was sent, not even robots.txt
+    assert f"private address {name} (127." in db["crawl_runs"].get(1)["message"]
+    # The setting (here through the environment) lets the demo and tests crawl loopback.
+    (tmp_path / "allowed").mkdir()
+    env = {"TIMELINE_ALLOW_PRIVATE_ADDRESSES": "1"}
+    allowed, db = crawl(tmp_path / "allowed", f'[[sources]]\nname = "n"\nfeeds = ["{feed}"]\n', env=env)
+    assert allowed.returncode == 0, allowed.stderr
+    assert ("/feed.xml", True) in [(path, when > 0) for path, when in main.requests[before:]]
+
+
+def test_only_the_sources_domains_are_fetched_and_credentials_are_kept_nowhere(sites, tmp_path):
+    main, other = sites
+    feed = f"http://{main.netloc}/feed-secrets.xml?token=s3cr3t"
+    toml = (
+        f'[[sources]]\nname = "s"\nfeeds = ["{feed}"]\nallowed_domains = ["{main.netloc}"]\n'
+        "allow_private_addresses = true\n"
+    )
+    before = len(other.requests)
+    result, db = crawl(tmp_path, toml, "--set", "LOG_LEVEL=DEBUG")
+    assert result.returncode == 0, result.stderr
+    assert len(other.requests) == before  # the feed's link to another site was not followed
+    urls = [row["url"] for row in db["articles"].rows]
+    assert urls == [f"http://{main.netloc}/good/9.html?id=1&token=REDACTED"]
+    dump = "\n".join(db.conn.iterdump())
+    assert "s3cr3t" not in dump
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert "token=REDACTED" in result.stderr  # the log names the URL, without the token
+
+
+def test_redaction_of_urls_and_log_lines():
+    assert (
+        redact_url("https://u:p@example.com/a?api_key=1&id=2")
+        == "https://example.com/a?api_key=REDACTED&id=2"
+    )
+    assert redact_url("https://example.com/a?id=2") == "https://example.com/a?id=2"
+    assert redact_text("fetching <GET http://x.example/rss?access_token=abc>") == (
+        "fetching <GET http://x.example/rss?access_token=REDACTED>"
+    )
+
+
+def test_a_url_with_a_password_in_sources_toml_is_refused_without_echoing_it(tmp_path):
+    toml = '[[sources]]\nname = "s"\nfeeds = ["https://reader:hunter2@example.com/rss"]\n'
+    result, _ = crawl(tmp_path, toml)
+    assert result.returncode == 1
+    assert "sources.toml:3: source 's': feeds: 'https://example.com/rss' has a user name or password" in (
+        result.stderr
+    )
+    assert "hunter2" not in result.stdout + result.stderr
