@@ -472,6 +472,9 @@ def candidates_in_doc(
             actors = list(dict.fromkeys(context_actors + lead[0] + actors))
             markets = list(dict.fromkeys(markets + context_markets + lead[1]))
         elif named:
+            if not any(m[:1].isupper() for m in markets):
+                # "The legislation was introduced in Parliament": who is named, but the place is the story's.
+                markets = list(dict.fromkeys(markets + [m for m in context_markets if m[:1].isupper()]))
             context_actors, context_markets = actors, markets
         if not sentence_triggers or not (actors or markets):
             continue

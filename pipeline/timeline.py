@@ -39,6 +39,8 @@ SAME_ARTICLE_SIMILARITY = 0.1
 # ... and from which two same-day sentences that share only a place report one fact.
 PLACE_ONLY_SIMILARITY = 0.03
 OTHER = "other"
+# Types whose place is the fact itself: the same move in two countries is two facts.
+PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been has have had it its this that "
     "these those which who whom whose will would said says say after before over under into about than more most "
@@ -167,7 +169,12 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
     for other in cluster.members[-MAX_COMPARED_MEMBERS:]:
         if other.article_id == member.article_id and other.sentence == member.sentence:
             return 0.0  # two dated facts of one sentence are two facts
-        if member.places and other.places and not member.places & other.places:
+        if (
+            member.places
+            and other.places
+            and not member.places & other.places
+            and PLACE_TYPES & {member.event_type, other.event_type}
+        ):
             continue  # a launch in Japan and one in Italy are two facts, whoever made them
         similarity = _similarity(member, other, rarity or {})
         same_actor = bool(

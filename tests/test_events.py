@@ -5,8 +5,8 @@ import pytest
 from nlp.evaluate import actors_overlap, evaluate_events
 
 # Floors only go up (python -m nlp.evaluate events prints the figures, every miss and every stray candidate).
-RECALL_FLOOR = 0.94
-PRECISION_FLOOR = 0.94
+RECALL_FLOOR = 0.95
+PRECISION_FLOOR = 0.97
 TYPE_ACCURACY_FLOOR = 0.86
 
 
@@ -30,7 +30,7 @@ def test_type_accuracy(scores):
 
 # The held-out corpus (tests/fixtures/heldout) was written apart from the rules: its figures say what to
 # expect on unseen news. Measured at 0.535 / 0.741 / 0.475 before any rule saw it; the floors hold today's.
-HELDOUT_FLOORS = {"recall": 0.78, "precision": 0.91, "type_accuracy": 0.78}
+HELDOUT_FLOORS = {"recall": 0.83, "precision": 0.96, "type_accuracy": 0.79}
 
 
 def test_heldout_floors():
