@@ -73,7 +73,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -110,7 +112,9 @@ def test_timeline_page_filters_sources_and_search(server, page, demo_db):
     first = shown(page)
     assert [event_id for event_id, _ in first] == expected(demo_db, "1")[:50]
     assert [day for _, day in first] == sorted(day for _, day in first)
-    chart_width = page.eval_on_selector(".timeline-chart img", "image => image.complete && image.naturalWidth")
+    chart_width = page.eval_on_selector(
+        ".timeline-chart img", "image => image.complete && image.naturalWidth"
+    )
     assert chart_width == 900
 
     # A market, chosen in the form: the URL carries it and the page shows exactly the market's events.
