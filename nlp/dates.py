@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from nlp import grammar as g
+from nlp.date_anaphora import anaphoric_dates
 
 # Kinds whose year, when not written, is the one closest to the reference.
 YEARLESS_KINDS = {"month_day", "month", "day_range", "day_span"}
@@ -468,7 +469,9 @@ def find_dates_in_doc(doc, reference: date | datetime) -> list[DateMention]:
     """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
     day, text = _as_date(reference), doc.text
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
-    return sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
+    mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
+    # "On the same day", "a week later": dated by the mention before them.
+    return sorted(mentions + anaphoric_dates(text, mentions), key=lambda m: m.start)
 
 
 def find_dates(text: str, reference: date | datetime) -> list[DateMention]:

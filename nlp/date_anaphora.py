@@ -1,0 +1,101 @@
+"""Dates that point back at the date before them: "on the same day", "the next day", "a week later",
+"later that month", "the following year".
+
+News tells a chain of facts this way: "JASM opened its plant on Saturday. On the same day, the ministry
+committed ..." The value is the previous date mention's, moved by the offset, at the precision the
+expression gives (never finer than its antecedent's).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nlp.dates import DateMention
+
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})"
+# (pattern, unit of the offset, sign); a count of 0 means the antecedent's own day, month or year.
+RULES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day)\b", re.I), "day"),
+    (re.compile(r"\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after(?=[,.;]))", re.I), "day+1"),
+    (re.compile(rf"\b{COUNT}\s+days?\s+later\b", re.I), "day+n"),
+    (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
+    (re.compile(r"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b", re.I), "month"),
+    (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
+    (re.compile(r"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b", re.I), "year"),
+    (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
+]
+FINE = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+MODS = {"later": "END", "earlier": "START"}
+
+
+def _start(mention: DateMention) -> date | None:
+    """The first day of a mention's value (``2024-02-24``, ``2024-02``, ``2024``), or None."""
+    value = mention.value or ""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return date.fromisoformat(value + "-01")
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] | None:
+    """The value and precision of ``unit`` moved ``count`` from the antecedent, if it is precise enough."""
+    start = _start(antecedent)
+    precision = antecedent.precision or "year"
+    if start is None or precision not in FINE:
+        return None
+    if unit == "day":
+        if precision != "day":
+            return None
+        day = start + timedelta(days=count)
+        return day.isoformat(), "day"
+    if unit == "week":
+        if precision != "day":
+            return None
+        return (start + timedelta(days=7 * count)).isoformat(), "day"
+    if unit == "month":
+        if FINE[precision] > FINE["month"]:
+            return None
+        index = start.year * 12 + start.month - 1 + count
+        return f"{index // 12:04d}-{index % 12 + 1:02d}", "month"
+    return f"{start.year + count:04d}", "year"
+
+
+def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
+    """Expressions of ``text`` that date a fact by the date mentioned before them, resolved."""
+    from nlp.dates import DateMention
+
+    found: list[DateMention] = []
+    taken = [(m.start, m.end) for m in known]
+    for pattern, rule in RULES:
+        unit, _, step = rule.partition("+")
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            antecedents = [m for m in known if m.end <= start and _start(m) is not None]
+            if not antecedents:
+                continue
+            groups = match.groupdict()
+            count = 0 if not step else (int(step) if step.isdigit() else _count(groups.get("count")))
+            resolved = _resolve(unit, count, antecedents[-1])
+            if resolved is None:
+                continue
+            mod = MODS.get((groups.get("mod") or "").lower())
+            found.append(DateMention(start, end, match.group(0), resolved[0], resolved[1], None, mod))
+            taken.append((start, end))
+    return found
+
+
+def _count(word: str | None) -> int:
+    word = (word or "one").lower()
+    return int(word) if word.isdigit() else NUMBERS.get(word, 1)
