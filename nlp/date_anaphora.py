@@ -18,14 +18,16 @@ if TYPE_CHECKING:
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})"
 # (pattern, unit of the offset, sign); a count of 0 means the antecedent's own day, month or year.
+# "the same day the order was signed", "the same day as the vote": the day is named after, not before.
+FORWARD = r"(?!\s+(?:as|that|when|on\s+which|the|a|an|its|his|her|their)\b)"
 RULES: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day)\b", re.I), "day"),
+    (re.compile(rf"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day)\b{FORWARD}", re.I), "day"),
     (re.compile(r"\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after(?=[,.;]))", re.I), "day+1"),
     (re.compile(rf"\b{COUNT}\s+days?\s+later\b", re.I), "day+n"),
     (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
-    (re.compile(r"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b", re.I), "month"),
+    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b{FORWARD}", re.I), "month"),
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
-    (re.compile(r"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b", re.I), "year"),
+    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
     (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
 ]
 FINE = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
