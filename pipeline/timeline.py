@@ -39,6 +39,8 @@ SAME_ARTICLE_SIMILARITY = 0.1
 # ... and from which two same-day sentences that share only a place report one fact.
 PLACE_ONLY_SIMILARITY = 0.03
 OTHER = "other"
+# ... and from which an untyped mention joins a fact of any type.
+OTHER_SIMILARITY = 0.2
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
 STOPWORDS = set(
@@ -209,7 +211,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
         )
         if OTHER in (member.event_type, other.event_type):
             # An untyped mention says too little for the day alone to make it the same fact.
-            if same_trigger or similarity >= TEXT_SIMILARITY:
+            if same_trigger or similarity >= OTHER_SIMILARITY:
                 best = max(best, 0.5 + similarity + (0.2 if same_day else 0.0))
         elif _types_agree(member.event_type, other.event_type):
             if same_day or same_slot or same_trigger or similarity >= TEXT_SIMILARITY:
