@@ -22,6 +22,8 @@ from nlp.timex import interval
 PAGE_SIZE = 50
 # Below this many events a filter drives the query (fetch them, sort); above, walking the date index wins.
 NARROW_FILTER = 20_000
+# The page counts the events that match up to this many.
+COUNT_CAP = 1_000
 EVENT_TYPES = (
     "market_entry",
     "market_exit",
@@ -146,6 +148,8 @@ class Plan:
     filters: Filters
     entity_ids: list[int] = field(default_factory=list)
     driving: str | None = None
+    # The membership filter with the fewest events, whatever their number: the chart reads them all.
+    smallest: str | None = None
 
     def events_query(self, columns: str, tail: str, with_cursor: bool = True) -> tuple[str, dict]:
         """``select {columns} from events ... {tail}`` with every filter.
@@ -179,10 +183,13 @@ class Plan:
         """
         columns = "events.first_day, events.event_type, events.date_precision, count(*) as events"
         tail = "group by events.first_day, events.event_type, events.date_precision"
-        return self.events_query(columns, tail, with_cursor=False)
+        every_match = Plan(self.filters, self.entity_ids, self.smallest, self.smallest)
+        return every_match.events_query(columns, tail, with_cursor=False)
 
     def count_query(self) -> tuple[str, dict]:
-        return self.events_query("count(*)", "", with_cursor=False)
+        """How many events match, counted no further than COUNT_CAP + 1 (the page says "more than")."""
+        sql, params = self.events_query("1", f"limit {COUNT_CAP + 1}", with_cursor=False)
+        return f"select count(*) from ({sql})", params
 
 
 def details_queries(event_ids: list[str]) -> dict[str, tuple[str, list]]:

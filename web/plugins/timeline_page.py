@@ -17,6 +17,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
 from pipeline.browse import (
+    COUNT_CAP,
     ENTITY_IDS_SQL,
     EVENT_TYPES,
     NARROW_FILTER,
@@ -54,8 +55,10 @@ async def make_plan(db, filters: Filters) -> Plan:
     sizes = {}
     for name, (sql, _, params) in filters.membership(entity_ids).items():
         sizes[name] = (await db.execute(*set_size_query(sql, params))).first()[0]
-    if sizes and min(sizes.values()) <= NARROW_FILTER:
-        plan.driving = min(sizes, key=sizes.get)
+    if sizes:
+        plan.smallest = min(sizes, key=sizes.get)
+        if sizes[plan.smallest] <= NARROW_FILTER:
+            plan.driving = plan.smallest
     return plan
 
 
@@ -84,7 +87,7 @@ async def load_page(db, filters: Filters) -> tuple[list[dict], str | None, int |
             counted = await db.execute(*plan.count_query(), custom_time_limit=COUNT_TIME_LIMIT_MS)
             total = counted.first()[0]
         except QueryInterrupted:
-            pass
+            total = None
     if events:
         found = defaultdict(lambda: defaultdict(list))
         for part, (sql, params) in details_queries([e["id"] for e in events]).items():
@@ -152,6 +155,7 @@ async def timeline_page(datasette, request):
         "groups": decorate(datasette, db.name, events, filters),
         "shown": len(events),
         "total": total,
+        "count_cap": COUNT_CAP,
         "problems": problems,
         "next_url": page_url(datasette, {**filters.as_args(), "next": cursor}) if cursor else None,
         "first_url": page_url(datasette, filters.as_args()) if filters.after else None,
