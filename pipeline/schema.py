@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_DB = "timeline.db"
 
 
@@ -380,4 +380,17 @@ BROWSING_INDEXES = [
 ]
 
 
-MIGRATIONS = [_create_version_1, _create_version_2, _create_version_3, _create_version_4]
+def _create_version_5(db: sqlite_utils.Database) -> None:
+    """The merge's bookkeeping: a count of changes to the candidates, kept by triggers in the transaction
+    that changes them, and the count the events were last merged from. When they differ (a run killed
+    between its last processed chunk and the merge), the next run merges again."""
+    db["merge_state"].create({"name": str, "value": int}, pk="name")
+    db["merge_state"].insert_all([{"name": "candidates", "value": 0}, {"name": "merged", "value": 0}])
+    for action in ("insert", "update", "delete"):
+        db.execute(
+            f"""create trigger event_candidates_{action}_counted after {action} on event_candidates
+                begin update merge_state set value = value + 1 where name = 'candidates'; end"""
+        )
+
+
+MIGRATIONS = [_create_version_1, _create_version_2, _create_version_3, _create_version_4, _create_version_5]

@@ -414,7 +414,13 @@ def merge_events(db: sqlite_utils.Database) -> int:
         ]
         codes = sorted({c for m in cluster.members for c in m.markets})
         markets += [{"event_id": row["id"], "market_code": c} for c in codes]
-    with db.conn:
+    # One transaction (sqlite-utils commits each statement outside db.atomic()): a reader never sees a
+    # half-merged timeline, and a kill leaves the previous one whole.
+    with db.atomic():
+        db.execute(
+            "update merge_state set value = (select value from merge_state where name = 'candidates')"
+            " where name = 'merged'"
+        )
         for table in ("event_mentions", "event_entities", "event_markets", "events"):
             db.execute(f"delete from {table}")
         db["events"].insert_all(events, batch_size=500)
@@ -426,13 +432,20 @@ def merge_events(db: sqlite_utils.Database) -> int:
 
 
 def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> int:
-    """Rebuild the events when the candidates changed (or none were built yet); return the number of events.
+    """Rebuild the events when the candidates changed since the last merge (or none were built yet); return
+    the number of events.
 
-    A cron run that processed nothing leaves the timeline as it is instead of rebuilding it.
+    A cron run that processed nothing leaves the timeline as it is instead of rebuilding it, unless the
+    run before was killed after processing and before merging: the merge state says so.
     """
-    if candidates_changed or not db["events"].count:
+    if candidates_changed or not db["events"].count or _merge_is_stale(db):
         return merge_events(db)
     return db["events"].count
+
+
+def _merge_is_stale(db: sqlite_utils.Database) -> bool:
+    counts = dict(db.execute("select name, value from merge_state").fetchall())
+    return counts.get("candidates") != counts.get("merged")
 
 
 def _with_offsets(db: sqlite_utils.Database, mentions: list[dict]) -> list[dict]:

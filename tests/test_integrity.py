@@ -140,7 +140,7 @@ def test_a_crawl_killed_at_any_point_resumes_without_loss_or_duplicates(
 
 
 # Kills while the model loads and while spaCy parses; a kill between the chunk's commit and the merge's
-# is the xfail below (a bug in pipeline/timeline.py), so these points stay clear of it.
+# has a test of its own below.
 @pytest.mark.parametrize("seconds_before_kill", [1.0, 3.0])
 def test_processing_killed_at_any_point_is_completed_by_the_next_run(
     crawled_db, processed_reference, tmp_path, seconds_before_kill
@@ -157,11 +157,6 @@ def test_processing_killed_at_any_point_is_completed_by_the_next_run(
     assert timeline_counts(db_path) == processed_reference
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/timeline.py refresh_events keeps stale events when a run died between writing "
-    "candidates and merging them (it rebuilds only when articles were processed or no events exist)",
-)
 def test_processing_killed_between_candidates_and_merge_is_completed(
     crawled_db, processed_reference, tmp_path
 ):
@@ -288,11 +283,6 @@ def test_a_processed_chunk_is_written_in_one_transaction(crawled_db, tmp_path):
     assert len(groups) == 1, [group[:2] for group in groups]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/timeline.py merge_events writes under `with db.conn:`, but sqlite-utils 4 commits each "
-    "write statement and insert_all on its own outside db.atomic(): readers can see a half-merged timeline",
-)
 def test_the_event_merge_is_written_in_one_transaction(processed_reference, crawled_db, tmp_path):
     from pipeline.timeline import merge_events
 
