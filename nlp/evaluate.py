@@ -31,7 +31,13 @@ DEMO_CONTENT = ROOT / "demo" / "content"
 DEMO_CATALOGUE = FIXTURES / "gold" / "events.toml"
 HELDOUT = FIXTURES / "heldout"
 # Corpora in the content format with their gold catalogues: (articles folder, events.toml).
-CORPORA = {"demo": (DEMO_CONTENT, DEMO_CATALOGUE), "heldout": (HELDOUT, HELDOUT / "events.toml")}
+# A second corpus kept apart from the rules: several outlets on each story, for the merge.
+UNSEEN = FIXTURES / "unseen"
+CORPORA = {
+    "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
+    "heldout": (HELDOUT, HELDOUT / "events.toml"),
+    "unseen": (UNSEEN, UNSEEN / "events.toml"),
+}
 
 
 @dataclass
