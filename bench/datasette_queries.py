@@ -167,8 +167,14 @@ def requests(database: str, events: int) -> dict[str, str]:
         "events_for_entity (busy)": with_args(
             f"{canned}/events_for_entity.json", entity="Entity 1", since=""
         ),
+        "events_for_entity (rare)": with_args(
+            f"{canned}/events_for_entity.json", entity=f"Entity {max(2, events // 200)}", since=""
+        ),
         "market_events_between": with_args(
             f"{canned}/market_events_between.json", market="JP", since="2010", until="2012"
+        ),
+        "market_events_between (rare, all dates)": with_args(
+            f"{canned}/market_events_between.json", market="C40", since="", until=""
         ),
         "changed_since": with_args(f"{canned}/changed_since.json", since="2029-10-01"),
         "single_source_events": with_args(f"{canned}/single_source_events.json", since="2020", until=""),
