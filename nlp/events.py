@@ -86,6 +86,30 @@ EVENT_TYPES = (
 )
 # Common nouns that name an institution acting in the news, besides the public bodies of triggers.toml.
 INSTITUTION_NOUNS = {"court", "judge", "jury", "tribunal", "ministry", "company", "group", "bank", "union"}
+# Nouns that stand for places a service enters.
+PLACE_NOUNS = {"market", "country", "region", "city", "territory"}
+# What makes a flight a launch: "the first flight", "its maiden flight", "a test flight".
+FIRST_FLIGHTS = {"first", "maiden", "test", "inaugural", "debut", "orbital", "second", "third"}
+# Posts whose taking or leaving is a personnel change ("took over as chief executive").
+ROLE_WORDS = {
+    "executive",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "president",
+    "director",
+    "boss",
+    "cfo",
+    "coo",
+    "officer",
+    "governor",
+    "minister",
+    "secretary",
+    "chancellor",
+}
+# Verbs that, said of a person, are a personnel change rather than a market move.
+PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
 RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
 OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
 PLAN_HEADS = {
@@ -264,7 +288,7 @@ def _governed_trigger(token):
         g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
     ]
     children += [g for c in preps for g in c.children]
-    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj"):
+    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp"):  # xcomp: "agreed to plead guilty"
         for child in children:
             if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
                 # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
@@ -299,8 +323,14 @@ def _event_type(
     places = [m for m in markets if m[:1].isupper()]
     object_tokens = _object_tokens(token)
     subtree_words = {w.lower_ for w in object_tokens}
+    if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
+        return "other"  # an airliner's flight is no launch; a rocket's first or test flight is
+    if _is_personnel_change(token, key, subtree_words):
+        return "other"  # "took over as chief executive", "he would leave by the end of the year"
     trade = tables.get("trade", {})
-    if key in trade.get("lemmas", []):
+    if key in trade.get("lemmas", []) and token.pos_ == "NOUN":
+        event_type = "deal"  # "a purchase that ...", "the sale of its stake": the noun names the deal
+    elif key in trade.get("lemmas", []):
         has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
         if has_company or subtree_words & set(trade.get("deal_objects", [])):
             event_type = "deal"
@@ -317,13 +347,17 @@ def _event_type(
     ):
         event_type = "financial"  # "the market expanded by 9 percent"
     amounts = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
-    if key in tables.get("thresholds", {}).get("lemmas", []) and any(
-        w.ent_type_ in amounts for w in object_tokens
-    ):
-        event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
-    if event_type == "launch" and places and key in ("launch", "open", "roll out", "start", "begin"):
+    if key in tables.get("thresholds", {}).get("lemmas", []):
+        if any(w.ent_type_ in amounts for w in object_tokens):
+            event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
+        elif event_type == "financial":
+            event_type = "other"  # "the lander reached the surface": no figure, no financial fact
+    # "launched in Japan" (the place is where it launched), not "began production at its Kumamoto plant"
+    # nor "the spacecraft, launched in September" in a sentence that names Japan elsewhere.
+    launched_in = _place_of(token, object_tokens, places)
+    if event_type == "launch" and launched_in and key in ("launch", "open", "roll out", "start", "begin"):
         if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
-            event_type = "market_entry"  # "launched in Japan", not "began production at its Kumamoto plant"
+            event_type = "market_entry"
     if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(
         original
     ):
@@ -344,6 +378,39 @@ def _event_type(
     ):
         return "forecast"
     return event_type
+
+
+def _place_of(token, object_tokens: list, places: list[str]) -> bool:
+    """Whether the trigger itself is placed: "launched in Japan", "its U.S. launch", "the United States,
+    where the service opened", "started here" (the sentence's place)."""
+    place_labels = ("GPE", "LOC", "NORP")
+    if any(w.ent_type_ in place_labels for w in object_tokens):
+        return True
+    if token.dep_ == "relcl" and (
+        token.head.ent_type_ in place_labels or token.head.lemma_.lower() in PLACE_NOUNS
+    ):
+        return True  # "the United States, where it opened", "other markets where the service has opened"
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.ent_type_ in place_labels:
+            return True
+        if child.dep_ == "advmod" and child.lower_ in ("here", "there", "abroad", "overseas") and places:
+            return True
+    return False
+
+
+def _is_personnel_change(token, key: str, object_words: set[str]) -> bool:
+    """Whether a trigger reports someone taking or leaving a post: "took over as chief executive", "Calhoun
+    would leave by the end of the year", "replaced Simon Segars"."""
+    if object_words & ROLE_WORDS:
+        return True
+    if key not in PERSONNEL_LEMMAS:
+        return False
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            # "who" in "Haas, who took over ...": the person is the clause's head.
+            subject = token.head if child.lower_ in ("who", "that") and token.dep_ == "relcl" else child
+            return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
+    return False
 
 
 def _object_tokens(token) -> list:
@@ -450,7 +517,13 @@ def candidates_in_doc(
     sentences = []
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
-        sentence_triggers = [(token, key) for token in sentence if (key := _trigger_key(token))]
+        # A word of a date expression ("since the start of the year") names no fact.
+        sentence_triggers = [
+            (token, key)
+            for token in sentence
+            if (key := _trigger_key(token))
+            and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
+        ]
         inside = [e for e in entities if s_start <= e.start < s_end]
         actors = _sentence_actors(sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).
