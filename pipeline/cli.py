@@ -278,6 +278,7 @@ def export(db_path, output_format, entity, market, event_type, since, until, out
 def run_datasette(db_path: str, host: str, port: int, base_url: str, sql_time_limit_ms: int) -> int:
     """Run Datasette over ``db_path`` until it stops, configured as ``pipeline.web.DatasetteConfig`` says."""
     import os
+    import signal
     import tempfile
 
     from pipeline.web import BadBaseUrl, DatasetteConfig
@@ -291,11 +292,19 @@ def run_datasette(db_path: str, host: str, port: int, base_url: str, sql_time_li
     config.write_metadata(metadata_file)
     click.echo(f"Datasette on http://{host}:{port}{config.settings['base_url']} (Ctrl-C to stop)")
     click.echo(f"timeline page: http://{host}:{port}{config.settings['base_url']}-/timeline")
+    server = subprocess.Popen(config.serve_command(metadata_file, host, port))
+    # Stopping `timeline serve` (a service manager's SIGTERM) stops Datasette with it.
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.call(config.serve_command(metadata_file, host, port))
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches Datasette too: let it finish
+        server.wait()
         return EXIT_OK
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
         os.unlink(metadata_file)
 
 

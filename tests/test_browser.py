@@ -66,6 +66,9 @@ def server(demo_db):
     yield base
     process.terminate()
     process.wait(timeout=30)
+    # Datasette stopped with `timeline serve`: nothing answers on the port any more.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base + "-/versions.json", timeout=5)
 
 
 @pytest.fixture(scope="module")
