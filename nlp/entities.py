@@ -66,13 +66,37 @@ def normalize_entity(text: str, label: str) -> str:
     return aliases().get(_key(name), name)
 
 
+def _with_name_before(doc, entity):
+    """An organisation whose name the model cut short: "Arm Holdings" found as "Holdings" (the first word
+    is also a common noun). Capitalised proper nouns just before it, in its compound, belong to it."""
+    start = entity.start
+    while start > 0 and _name_word(doc[start - 1]) and doc[start - 1].head.i in range(start, entity.end):
+        start -= 1
+    return doc[start : entity.end] if start != entity.start else entity
+
+
+def _name_word(token) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ == "compound"
+        and token.text[:1].isupper()
+        and not token.ent_type_
+    )
+
+
 def entities_in_doc(doc) -> list[EntityMention]:
     """Entity mentions of a parsed article, with surnames resolved to the full names used in it."""
-    mentions = [
-        EntityMention(e.start_char, e.end_char, e.text, normalize_entity(e.text, e.label_), e.label_)
-        for e in doc.ents
-        if e.label_ in ENTITY_LABELS
-    ]
+    mentions = []
+    for entity in doc.ents:
+        if entity.label_ not in ENTITY_LABELS:
+            continue
+        label = entity.label_
+        span = _with_name_before(doc, entity) if label == "ORG" else entity
+        mentions.append(
+            EntityMention(
+                span.start_char, span.end_char, span.text, normalize_entity(span.text, label), label
+            )
+        )
     full_names = {m.name.split()[-1]: m.name for m in mentions if m.label == "PERSON" and " " in m.name}
     return [
         EntityMention(m.start, m.end, m.text, full_names.get(m.name, m.name), m.label)

@@ -152,9 +152,22 @@ def triggers() -> dict[str, str]:
     }
 
 
+def _base_forms(word: str) -> list[str]:
+    """Candidate base forms of an inflected verb, for the lemmas the model gets wrong ("fined" -> "fin")."""
+    forms = []
+    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: -len(suffix)] + replacement)
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
 def _trigger_key(token) -> str | None:
     lemma = token.lemma_.lower()
     table = triggers()
+    if lemma not in table and token.pos_ == "VERB":
+        lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
         if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
             return f"{lemma} {child.lower_}"
