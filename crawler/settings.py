@@ -78,6 +78,11 @@ EXTENSIONS = {
 NEWSLINE_PROGRESS_INTERVAL = 10.0
 # Articles written to the database per transaction; a killed crawl loses at most this many fetches.
 NEWSLINE_BATCH_SIZE = 20
+# Pages are extracted (trafilatura, dates) in this many worker processes beside the crawl (empty: one per
+# core, at most 4; 0: all in the crawl process), from the NEWSLINE_EXTRACT_PROCESSES_FROM-th page of a
+# crawl on: a small crawl never starts them. See crawler/extraction.py and docs/performance.md.
+NEWSLINE_EXTRACT_PROCESSES = ""
+NEWSLINE_EXTRACT_PROCESSES_FROM = 100
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -24,6 +25,7 @@ NEAR_DUPLICATE_THRESHOLD = 0.3
 MIN_WORDS_FOR_NEAR_DUPLICATE = 40
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def normalized_words(text: str) -> list[str]:
@@ -33,8 +35,13 @@ def normalized_words(text: str) -> list[str]:
     ['tiktok', 's', 'shop', 'launched']
     """
     folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # Combining marks are never ASCII: only the few non-ASCII characters of a text are looked at.
+    folded = _NON_ASCII.sub(_drop_combining, folded)
     return _WORD.findall(folded)
+
+
+def _drop_combining(match: re.Match) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def content_hash(text: str) -> str:
@@ -48,8 +55,14 @@ def shingles(words: list[str], size: int = SHINGLE_SIZE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    """The scheme's permutations for NUM_PERM (seed 1), drawn once instead of for every signature."""
+    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
+
+
 def minhash_of(text: str) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
+    signature = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME, permutations=_permutations())
     signature.update_batch([s.encode("utf-8") for s in shingles(normalized_words(text))])
     return signature
 

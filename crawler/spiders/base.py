@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extensions import redact_logs
-from crawler.extract import extract_article
+from crawler.extraction import ExtractionPool
 from crawler.items import ArticleItem, PageItem, ValidatorItem
 from crawler.middlewares import RefusedRequest
 from crawler.sources import Source, load_sources
@@ -59,6 +59,7 @@ class ArticleSpider(scrapy.Spider):
         redact_logs()
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.store = Store(crawler.settings.get("TIMELINE_DB"))
+        spider.extraction = ExtractionPool.from_settings(crawler.settings)
         spider.max_pages_per_source = crawler.settings.getint("NEWSLINE_MAX_PAGES_PER_SOURCE", 0)
         spider.max_sitemap_depth = crawler.settings.getint("NEWSLINE_MAX_SITEMAP_DEPTH", 3)
         spider.sources = spider._load_sources(crawler.settings.get("NEWSLINE_SOURCES"))
@@ -202,7 +203,10 @@ class ArticleSpider(scrapy.Spider):
             meta={"source": source, "listed_published": listed_published},
         )
 
-    def parse_article(self, response: Response) -> Iterable[Any]:
+    def closed(self, reason: str) -> None:
+        self.extraction.close()
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         source: Source = response.meta["source"]
         requested = _requested_url(response.request)
         content_type = response.headers.get(b"Content-Type", b"text/html").lower()
@@ -221,7 +225,7 @@ class ArticleSpider(scrapy.Spider):
         try:
             # The text as the browser would decode it: BOM, then the HTTP charset, then <meta>, then a guess.
             html = response.text if hasattr(response, "text") else response.body
-            article = extract_article(html, response.url)
+            article = await self.extraction.extract(html, response.url)
         except Exception as error:
             # A page that breaks the extractor is recorded (and logged with its traceback); the crawl goes on.
             logger.exception("source %s: cannot extract %s", source.name, redact_url(response.url))
