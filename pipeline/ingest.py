@@ -80,7 +80,8 @@ def record_from_row(row: object) -> ArticleRecord:
 def read_jsonl(path: Path) -> Iterator[tuple[int, ArticleRecord | None, str | None]]:
     """(line number, record, problem) for each non-blank line of ``path``."""
     try:
-        handle = path.open(encoding="utf-8")
+        # JSON Lines ends lines with "\n" (a "\r" before it is whitespace); a lone "\r" splits nothing.
+        handle = path.open(encoding="utf-8", newline="\n")
     except OSError as error:
         raise IngestError(f"{path}: cannot read: {error.strerror}") from error
     with handle:
