@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
+from nlp.events import EVENT_TYPES as EVENT_TYPES  # re-exported: the page lists the types in this order
 from nlp.timex import interval
 
 PAGE_SIZE = 50
@@ -24,21 +26,17 @@ PAGE_SIZE = 50
 NARROW_FILTER = 20_000
 # The page counts the events that match up to this many.
 COUNT_CAP = 1_000
-EVENT_TYPES = (
-    "market_entry",
-    "market_exit",
-    "launch",
-    "regulation",
-    "ban",
-    "legal",
-    "deal",
-    "financial",
-    "forecast",
-    "other",
-)
 MONTHS = "January February March April May June July August September October November December".split()
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2}),([\w-]{1,64})")
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a year, month or day that exists: ``2025-13`` and ``2024-02-30`` are not."""
+    try:
+        return bool(_DATE.fullmatch(text) and interval(text))
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -61,7 +59,7 @@ class Filters:
         filters = cls(value["entity"], value["market"], value["type"], q=value["q"])
         for name in ("since", "until"):
             text = (args.get(name) or "").strip()
-            if text and not (_DATE.fullmatch(text) and interval(text)):
+            if text and not _is_date(text):
                 filters.problems.append(f"{name}: not a date: {text!r} (use 2025, 2025-03 or 2025-03-31)")
             else:
                 setattr(filters, name, text)
@@ -240,14 +238,21 @@ def date_label(event_date: str, precision: str | None, date_end: str | None = No
 
 
 def _one_date_label(value: str) -> str:
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
-        return f"{int(m[3])} {MONTHS[int(m[2]) - 1]} {m[1]}"
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
-        return f"{MONTHS[int(m[2]) - 1]} {m[1]}"
+    """One date's label; a value that is no real date (``2025-13``, ``2025-W53``) is shown as it is."""
+    if m := re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value):
+        try:
+            date(int(m[1]), int(m[2]), int(m[3] or 1))
+        except ValueError:
+            return value
+        month = f"{MONTHS[int(m[2]) - 1]} {m[1]}"
+        return f"{int(m[3])} {month}" if m[3] else month
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
         return f"Q{m[2]} {m[1]}"
     if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-        span = interval(value)
+        try:
+            span = interval(value)
+        except ValueError:  # a week the year does not have, such as 2025-W53
+            return value
         return f"week {int(m[2])} of {m[1]} ({span[0]:%-d %b} – {span[1]:%-d %b})"
     if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
         return f"{dict(SP='spring', SU='summer', FA='autumn', WI='winter')[m[2]]} {m[1]}"

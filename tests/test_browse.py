@@ -278,6 +278,16 @@ def test_timeline_date_filters_and_search(datasette, demo):
     assert ids == [] and "No events match" in page.text_content()
 
 
+@pytest.mark.parametrize("name", ["since", "until"])
+@pytest.mark.parametrize("value", ["2025-13", "2024-02-30", "2025-00", "2025-02-29"])
+def test_timeline_names_a_date_that_does_not_exist_instead_of_failing(datasette, demo, name, value):
+    ids, page = timeline_ids(datasette, f"/-/timeline?{name}={value}")
+    assert f"{name}: not a date: {value!r}" in page.text_content()
+    assert ids == expected_ids(demo)[:50]
+    chart = get(datasette, f"/-/timeline/chart.svg?{name}={value}")
+    assert chart.status_code == 200 and lxml.etree.fromstring(chart.content).xpath("//*[@class='bar']")
+
+
 def _summary(demo, event_id: str) -> str:
     return demo.execute("select summary from events where id = ?", [event_id]).fetchone()[0]
 
@@ -336,6 +346,9 @@ def test_labels():
     assert date_label("2025", "year") == "2025"
     assert date_label("2024", "year", "2027") == "2024 – 2027"
     assert date_label("2025-W12", "week") == "week 12 of 2025 (17 Mar – 23 Mar)"
+    for impossible in ("2025-W53", "2025-13", "2024-02-30", "2025-00"):
+        assert date_label(impossible, "day") == impossible
+    assert date_label("2020-W53", "week") == "week 53 of 2020 (28 Dec – 3 Jan)"
     assert group_label("2025-04-01", "quarter") == "Q2 2025, date known to the quarter"
     assert group_label("2025-04-09", "day") == "April 2025"
     assert safe_url("https://example.com/a") == "https://example.com/a"
