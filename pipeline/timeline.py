@@ -384,6 +384,9 @@ def merge_events(db: sqlite_utils.Database) -> int:
     """Rebuild the events tables from all stored candidates; return the number of events."""
     from pipeline.process import EntityIds
 
+    # The count of candidate changes this merge is built from, read before the candidates themselves: a
+    # change written meanwhile (by a writer outside the lock) leaves the merge stale, never marked done.
+    built_from = db.execute("select value from merge_state where name = 'candidates'").fetchone()[0]
     members = _load_members(db)
     leads: dict[str, int] = {}  # article -> where its first dated fact starts
     for member in members:
@@ -417,10 +420,7 @@ def merge_events(db: sqlite_utils.Database) -> int:
     # One transaction (sqlite-utils commits each statement outside db.atomic()): a reader never sees a
     # half-merged timeline, and a kill leaves the previous one whole.
     with db.atomic():
-        db.execute(
-            "update merge_state set value = (select value from merge_state where name = 'candidates')"
-            " where name = 'merged'"
-        )
+        db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
         for table in ("event_mentions", "event_entities", "event_markets", "events"):
             db.execute(f"delete from {table}")
         db["events"].insert_all(events, batch_size=500)
