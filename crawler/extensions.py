@@ -28,7 +28,12 @@ def redact_logs() -> None:
             message = record.getMessage()
         except (TypeError, ValueError):  # a malformed call: leave it to logging's own error report
             return record
-        redacted = redact_text(message)
+        try:
+            redacted = redact_text(message)
+        except Exception:  # a log call must never raise; a line that cannot be redacted is not shown
+            redacted = (
+                f"(a {record.levelname} line from {record.name} left out: its URLs could not be redacted)"
+            )
         if redacted != message:
             record.msg, record.args = redacted, None
         return record

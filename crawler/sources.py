@@ -51,7 +51,10 @@ class Source:
 
     def allows(self, url: str) -> bool:
         """Whether ``url`` lies within the source's domains (``host`` or ``host:port``, subdomains included)."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # a malformed link in a page lies within no domain
+            return False
         host = (parts.hostname or "").lower()
         netloc = parts.netloc.lower()
         for domain in self.allowed_domains:
@@ -93,12 +96,23 @@ def _key_line(raw: str, start: int, key: str) -> int:
 def _check_url(value: object) -> str | None:
     if not isinstance(value, str):
         return f"{value!r} is not a URL string"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # "http://[::1": an unclosed IPv6 bracket
+        return f"{redact_url(value)!r} is not a valid URL ({error})"
     if "@" in parts.netloc:
         # Never echo the password; a crawler cannot send it anyway (and it would end up in logs).
         return f"{redact_url(value)!r} has a user name or password in it: not supported"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"{redact_url(value)!r} is not an http(s) URL"
+    return None
+
+
+def _check_domain(value: object) -> str | None:
+    try:
+        urlsplit("//" + str(value))
+    except ValueError as error:
+        return f"{value!r} is not a valid domain ({error})"
     return None
 
 
@@ -108,10 +122,10 @@ def _check_lists(entry: dict) -> tuple[str, str] | None:
         value = entry.get(key, [])
         if not isinstance(value, list):
             return f"{key} must be a list, got {type(value).__name__}", key
-        if key in URL_LISTS:
-            errors = [e for e in map(_check_url, value) if e]
-            if errors:
-                return f"{key}: {errors[0]}", key
+        checks = map(_check_url if key in URL_LISTS else _check_domain, value)
+        errors = [e for e in checks if e]
+        if errors:
+            return f"{key}: {errors[0]}", key
     return None
 
 

@@ -79,13 +79,30 @@ REDACTED = "REDACTED"
 _URL_IN_TEXT = re.compile(r"""https?://[^\s'"<>]+""")
 
 
+_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*@")
+_SECRET_VALUE = re.compile(r"([?&;](?:" + "|".join(sorted(SECRET_PARAMETERS)) + r")=)[^&;#]*", re.IGNORECASE)
+
+
+def _scrub(url: str) -> str:
+    """What ``redact_url`` does, by pattern, for a URL that ``urlsplit`` refuses.
+
+    >>> _scrub("http://u:pw@[oops/?token=abc")
+    'http://[oops/?token=REDACTED'
+    """
+    without_user = _USER_INFO.sub(lambda m: f"{m[1] or ''}//", url, count=1)
+    return _SECRET_VALUE.sub(lambda m: m[1] + REDACTED, without_user)
+
+
 def redact_url(url: str) -> str:
     """``url`` without a user name or password, and with the values of credential parameters replaced.
 
     >>> redact_url("https://user:pw@example.com/rss?token=abc&id=2")
     'https://example.com/rss?token=REDACTED&id=2'
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[oops/": not a URL to take apart, but it may still hold a secret
+        return _scrub(url)
     netloc = parts.netloc.rpartition("@")[2]
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     if netloc == parts.netloc and not any(k.lower() in SECRET_PARAMETERS for k, _ in pairs):

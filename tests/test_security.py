@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
 import sqlite_utils
 
+from crawler.extensions import redact_logs
 from crawler.middlewares import is_private_host, resolve_private
 from pipeline.urls import redact_text, redact_url
 from tests.conftest import FAST, run_timeline
@@ -102,6 +104,46 @@ def test_redaction_of_urls_and_log_lines():
     assert redact_text("fetching <GET http://x.example/rss?access_token=abc>") == (
         "fetching <GET http://x.example/rss?access_token=REDACTED>"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "redacted"),
+    [
+        ("http://[oops/", "http://[oops/"),
+        ("http://[::1", "http://[::1"),
+        ("https://u:hunter2@[oops/a?Token=s3cr3t&id=2#f", "https://[oops/a?Token=REDACTED&id=2#f"),
+        ("http://[x/?sig=s3cr3t;api_key=s3cr3t", "http://[x/?sig=REDACTED;api_key=REDACTED"),
+    ],
+)
+def test_a_malformed_url_is_redacted_by_pattern(url, redacted):
+    assert redact_url(url) == redacted
+    assert redact_text(f"bad link {url} here") == f"bad link {redacted} here"
+
+
+def test_logging_a_malformed_url_neither_raises_nor_leaks(caplog, monkeypatch):
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.getLogRecordFactory())  # undone after
+    redact_logs()
+    logger = logging.getLogger("newsline.test")
+    with caplog.at_level(logging.WARNING, logger="newsline.test"):
+        logger.warning("bad link %s", "http://[oops/")
+        logger.warning("bad link %s", "http://u:hunter2@[oops/?token=s3cr3t")
+    assert [r.getMessage() for r in caplog.records] == [
+        "bad link http://[oops/",
+        "bad link http://[oops/?token=REDACTED",
+    ]
+
+
+def test_a_line_that_cannot_be_redacted_is_left_out_not_raised(caplog, monkeypatch):
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.getLogRecordFactory())
+    redact_logs()
+
+    def broken(text: str) -> str:
+        raise RuntimeError("redaction failed")
+
+    monkeypatch.setattr("crawler.extensions.redact_text", broken)
+    with caplog.at_level(logging.WARNING, logger="newsline.test"):
+        logging.getLogger("newsline.test").warning("fetching %s", "https://x.example/?token=s3cr3t")
+    assert "s3cr3t" not in caplog.text and "could not be redacted" in caplog.text
 
 
 def test_a_url_with_a_password_in_sources_toml_is_refused_without_echoing_it(tmp_path):

@@ -82,3 +82,24 @@ def test_environment_allows_private_addresses(monkeypatch):
 def test_empty_file_is_refused():
     with pytest.raises(SourcesFileError, match="no \\[\\[sources\\]\\] entries"):
         parse_sources("# nothing yet\n")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("feeds", "http://[::1"), ("start_urls", "http://u:hunter2@[oops/"), ("allowed_domains", "[::1")],
+)
+def test_a_malformed_url_is_a_problem_with_its_line_not_a_traceback(key, value):
+    entry = f'name = "bad"\nlanguage = "en"\n{key} = ["{value}"]\n'
+    if key != "start_urls":
+        entry += 'start_urls = ["https://bad.example/"]\n'
+    raw = GOOD + "\n[[sources]]\n" + entry
+    sources, problems = parse_sources(raw, "sources.toml")
+    assert [s.name for s in sources] == ["ledger", "brief"]
+    line = raw.splitlines().index(f'{key} = ["{value}"]') + 1
+    assert len(problems) == 1 and str(problems[0]).startswith(f"sources.toml:{line}: source 'bad': {key}: ")
+    assert "not a valid" in str(problems[0]) and "hunter2" not in str(problems[0])
+
+
+def test_a_malformed_link_lies_within_no_domain():
+    sources, _ = parse_sources(GOOD)
+    assert not sources[0].allows("http://[oops/story")
