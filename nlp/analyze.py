@@ -9,12 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from nlp.dates import DateMention, find_dates_in_doc
 from nlp.entities import EntityMention, entities_in_doc
 from nlp.events import Candidate, candidates_in_doc
 from nlp.markets import resolve_market, sector_matcher
 from nlp.model import load_model
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
 EXTRACTOR_VERSION = "2"
@@ -46,7 +52,7 @@ class Analysis:
     candidates: list[Candidate]
 
 
-def analyze_doc(doc, published: date | datetime | None, matcher) -> Analysis:
+def analyze_doc(doc: Doc, published: date | datetime | None, matcher: Matcher) -> Analysis:
     reference = published or datetime.now()
     dates = find_dates_in_doc(doc, reference)
     entities = entities_in_doc(doc)
@@ -65,7 +71,7 @@ def analyze_doc(doc, published: date | datetime | None, matcher) -> Analysis:
     return Analysis(entities, dates, sorted(markets, key=lambda m: m.start), candidates)
 
 
-def pipe(nlp, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator:
+def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator:
     disabled = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
     with nlp.select_pipes(disable=disabled):
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)

@@ -21,9 +21,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from nlp import grammar as g
 from nlp.date_anaphora import anaphoric_dates
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Kinds whose year, when not written, is the one closest to the reference.
 YEARLESS_KINDS = {"month_day", "month", "day_range", "day_span"}
@@ -401,7 +405,7 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
     return sorted(mentions, key=lambda m: m.start)
 
 
-def dates_from_entities(doc, reference: date | datetime, known: list[DateMention]) -> list[DateMention]:
+def dates_from_entities(doc: Doc, reference: date | datetime, known: list[DateMention]) -> list[DateMention]:
     """spaCy DATE entities the grammar missed, when dateparser reads them and they are no duration."""
     found = []
     for entity in doc.ents:
@@ -418,7 +422,7 @@ def dates_from_entities(doc, reference: date | datetime, known: list[DateMention
     return found
 
 
-def _tense(doc, mention: DateMention) -> str | None:
+def _tense(doc: Doc, mention: DateMention) -> str | None:
     """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
@@ -445,7 +449,7 @@ def _shift_year(value: str | None, years: int) -> str | None:
     return shifted
 
 
-def _by_tense(doc, text: str, mention: DateMention, reference: date) -> DateMention:
+def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> DateMention:
     """A written-without-year date that the verb puts on the other side of the reference moves a year."""
     if not mention.year_inferred or mention.value is None:
         return mention
@@ -465,7 +469,7 @@ def _by_tense(doc, text: str, mention: DateMention, reference: date) -> DateMent
     )
 
 
-def find_dates_in_doc(doc, reference: date | datetime) -> list[DateMention]:
+def find_dates_in_doc(doc: Doc, reference: date | datetime) -> list[DateMention]:
     """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
     day, text = _as_date(reference), doc.text
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]

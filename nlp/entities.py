@@ -15,6 +15,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 DATA = Path(__file__).resolve().parent / "data"
 ENTITY_LABELS = ("ORG", "PERSON", "GPE", "NORP", "PRODUCT", "MONEY", "PERCENT", "LOC")
@@ -66,7 +70,7 @@ def normalize_entity(text: str, label: str) -> str:
     return aliases().get(_key(name), name)
 
 
-def _with_name_before(doc, entity):
+def _with_name_before(doc: Doc, entity: Span) -> Span:
     """An organisation whose name the model cut short: "Arm Holdings" found as "Holdings" (the first word
     is also a common noun). Capitalised proper nouns just before it, in its compound, belong to it."""
     start = entity.start
@@ -75,7 +79,7 @@ def _with_name_before(doc, entity):
     return doc[start : entity.end] if start != entity.start else entity
 
 
-def _name_word(token) -> bool:
+def _name_word(token: Token) -> bool:
     return (
         token.pos_ == "PROPN"
         and token.dep_ == "compound"
@@ -84,7 +88,7 @@ def _name_word(token) -> bool:
     )
 
 
-def entities_in_doc(doc) -> list[EntityMention]:
+def entities_in_doc(doc: Doc) -> list[EntityMention]:
     """Entity mentions of a parsed article, with surnames resolved to the full names used in it."""
     mentions = []
     for entity in doc.ents:

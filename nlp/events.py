@@ -3,7 +3,7 @@
 Each date expression of a sentence belongs to a trigger (``nlp/data/triggers.toml``: "launch", "ban",
 "divest", "uphold"…) found through the dependency parse: its clause's verb if that is a trigger, else the
 nearest trigger in its clause, else the same one clause up; every (trigger, date) pair is a candidate, so
-"The House approved it on Saturday and the Senate on Tuesday" gives two. The type comes from the trigger,
+"The House approved it on Saturday and the Senate on Tuesday" gives two. The type comes from the trigger (``nlp/event_types.py``),
 refined by what it governs ("announced a deal" is a deal, "paused enforcement" a regulation, "must sell"
 an obligation, "plans to launch" a forecast). A trigger with no date takes the publication date only when
 its verb says the fact has just happened ("has launched"). The sentence must name an actor or a market;
@@ -12,18 +12,19 @@ a sentence that names neither continues the actors of the story's last one that 
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
+from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
+from nlp.event_types import event_type_of, rule_tables, trigger_key
 from nlp.markets import institution_market, resolve_market
 
-DATA = Path(__file__).resolve().parent / "data"
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
 # Prepositions that put a date on the event itself, rather than on a deadline or a target.
 EVENT_TIME_PREPOSITIONS = {"on", "in", "at", "during", "since", "early", "late", "last", "this"}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
@@ -72,116 +73,8 @@ class Candidate:
     confidence: float = 0.5
 
 
-EVENT_TYPES = (
-    "market_entry",
-    "market_exit",
-    "launch",
-    "regulation",
-    "ban",
-    "legal",
-    "deal",
-    "financial",
-    "forecast",
-    "other",
-)
 # Common nouns that name an institution acting in the news, besides the public bodies of triggers.toml.
 INSTITUTION_NOUNS = {"court", "judge", "jury", "tribunal", "ministry", "company", "group", "bank", "union"}
-# Nouns that stand for places a service enters.
-PLACE_NOUNS = {"market", "country", "region", "city", "territory"}
-# What makes a flight a launch: "the first flight", "its maiden flight", "a test flight".
-FIRST_FLIGHTS = {"first", "maiden", "test", "inaugural", "debut", "orbital", "second", "third"}
-# Posts whose taking or leaving is a personnel change ("took over as chief executive").
-ROLE_WORDS = {
-    "executive",
-    "ceo",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "president",
-    "director",
-    "boss",
-    "cfo",
-    "coo",
-    "officer",
-    "governor",
-    "minister",
-    "secretary",
-    "chancellor",
-}
-# Verbs that, said of a person, are a personnel change rather than a market move.
-PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
-RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
-OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
-PLAN_HEADS = {
-    "expect",
-    "plan",
-    "aim",
-    "intend",
-    "hope",
-    "target",
-    "schedule",
-    "prepare",
-    "seek",
-    "want",
-    "set",
-    "due",
-}
-FUTURE_AUXILIARIES = {"will", "shall", "'ll"}
-OBLIGATION_AUXILIARIES = {"must"}
-# A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
-SCHEDULED_WITHIN_DAYS = 14
-
-
-@lru_cache(maxsize=1)
-def _tables() -> dict[str, dict]:
-    tables = tomllib.loads((DATA / "triggers.toml").read_text(encoding="utf-8"))
-    extra = os.environ.get("NEWSLINE_TRIGGERS_FILE")
-    if extra:
-        for name, table in tomllib.loads(Path(extra).read_text(encoding="utf-8")).items():
-            for key, values in table.items():
-                tables.setdefault(name, {}).setdefault(key, [])
-                tables[name][key] += values
-    return tables
-
-
-@lru_cache(maxsize=1)
-def triggers() -> dict[str, str]:
-    """Trigger lemma (or "verb particle") → event type."""
-    return {
-        lemma: name for name, table in _tables().items() if name in EVENT_TYPES for lemma in table["lemmas"]
-    }
-
-
-def _base_forms(word: str) -> list[str]:
-    """Candidate base forms of an inflected verb, for the lemmas the model gets wrong ("fined" -> "fin")."""
-    forms = []
-    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            forms.append(word[: -len(suffix)] + replacement)
-    if word.endswith("ing") and len(word) > 5:
-        forms += [word[:-3], word[:-3] + "e"]
-    return forms
-
-
-def _trigger_key(token) -> str | None:
-    lemma = token.lemma_.lower()
-    table = triggers()
-    if lemma not in table and token.pos_ == "VERB":
-        lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
-    for child in token.children:  # "roll out", "pull out", "go live", "take over"
-        if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
-            return f"{lemma} {child.lower_}"
-        if child.dep_ == "prep":  # "enter into force", "go on sale", "letter of intent"
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj" and f"{lemma} {child.lower_} {grandchild.lower_}" in table:
-                    return f"{lemma} {child.lower_} {grandchild.lower_}"
-    if (
-        lemma in table
-        and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX")
-        and token.dep_ not in ("amod", "compound")
-    ):
-        return lemma
-    return None
 
 
 def _path_length(a, b) -> int:
@@ -195,7 +88,7 @@ def _path_length(a, b) -> int:
     return len(a_chain) + len(b_chain)
 
 
-def _clause_verb(token):
+def _clause_verb(token: Token) -> Token:
     """The verb heading the clause ``token`` is in (the token itself if it is one)."""
     node = token
     while node.pos_ not in ("VERB", "AUX") and node.dep_ != "ROOT" and node.head.i != node.i:
@@ -203,7 +96,7 @@ def _clause_verb(token):
     return node
 
 
-def _attach(head, sentence_triggers):
+def _attach(head: Token, sentence_triggers: list[tuple[Token, str]]):
     """The trigger a date belongs to, and how far it sits from it in the tree.
 
     The date belongs to its clause: the clause's verb when that is a trigger ("signed ... on Monday"),
@@ -230,12 +123,12 @@ def _attach(head, sentence_triggers):
     return nearest, _path_length(head, nearest) + 2
 
 
-def _date_head(doc, mention: DateMention):
+def _date_head(doc: Doc, mention: DateMention):
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return span.root if span is not None else None
 
 
-def _attachment(head) -> str:
+def _attachment(head: Token) -> str:
     """How a date hangs on its verb: the preposition or modifier that introduces it."""
     node = head
     for _ in range(3):
@@ -251,12 +144,12 @@ def _attachment(head) -> str:
     return ""
 
 
-def _has_perfect_aspect(token) -> bool:
+def _has_perfect_aspect(token: Token) -> bool:
     """'have doubled', 'has grown', 'had expanded' (and the same through 'more than doubled')."""
     return token.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in token.children)
 
 
-def _is_just_happened(token) -> bool:
+def _is_just_happened(token: Token) -> bool:
     """'has launched', 'have agreed': present perfect reports a fact as of the publication date."""
     return token.tag_ == "VBN" and any(
         c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children
@@ -266,7 +159,9 @@ def _is_just_happened(token) -> bool:
 PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG",)}
 
 
-def _pronoun_actors(sentence_triggers, earlier: list[EntityMention], known: list[str]) -> list[str]:
+def _pronoun_actors(
+    sentence_triggers: list[tuple[Token, str]], earlier: list[EntityMention], known: list[str]
+) -> list[str]:
     """'he granted…', 'it said…': the subject pronoun of a trigger taken as the last such entity before."""
     found = []
     for token, _ in sentence_triggers:
@@ -277,203 +172,6 @@ def _pronoun_actors(sentence_triggers, earlier: list[EntityMention], known: list
                 if previous and previous not in known + found:
                     found.append(previous)
     return found
-
-
-def _is_negated(token) -> bool:
-    return any(c.dep_ == "neg" for c in token.children) or any(
-        c.dep_ == "det" and c.lower_ == "no" for c in token.children
-    )
-
-
-def _governed_trigger(token):
-    """For a light verb: the trigger noun it is about (its object, subject or the noun it modifies)."""
-    table = triggers()
-    if (
-        token.dep_ in ("acl", "relcl")
-        and _trigger_key(token.head)
-        and token.head.lemma_.lower() not in _light()
-    ):
-        return token.head
-    children = list(token.children)
-    preps = [c for c in token.children if c.dep_ == "prep"]
-    # "walked away from the deal": the preposition may hang on the particle.
-    preps += [
-        g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
-    ]
-    children += [g for c in preps for g in c.children]
-    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp"):  # xcomp: "agreed to plead guilty"
-        for child in children:
-            if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
-                # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
-                clause = next(
-                    (g for g in child.children if g.dep_ in ("relcl", "acl") and _trigger_key(g)), None
-                )
-                return clause if clause is not None else child
-    return None
-
-
-@lru_cache(maxsize=1)
-def _light() -> set[str]:
-    return set(_tables().get("light", {}).get("lemmas", []))
-
-
-def _event_type(
-    token, key: str, markets: list[str], mention: DateMention | None = None, published=None
-) -> str | None:
-    """The type of the fact a trigger reports, or None when the trigger reports no fact here."""
-    if _is_negated(token):
-        return None
-    original = token
-    if key in _light() and (governed := _governed_trigger(token)) is not None:
-        token, key = governed, _trigger_key(governed) or governed.lemma_.lower()
-    if key in RULE_NOUNS:
-        # "a regulation which forbids...": the rule's own clause says what kind of measure it is.
-        clause = next((c for c in token.children if c.dep_ in ("relcl", "acl") and _trigger_key(c)), None)
-        if clause is not None and triggers().get(_trigger_key(clause)) == "ban":
-            return "ban"
-    event_type = triggers().get(key, "other")
-    tables = _tables()
-    places = [m for m in markets if m[:1].isupper()]
-    object_tokens = _object_tokens(token)
-    subtree_words = {w.lower_ for w in object_tokens}
-    if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
-        return "other"  # an airliner's flight is no launch; a rocket's first or test flight is
-    if _is_personnel_change(token, key, subtree_words):
-        return "other"  # "took over as chief executive", "he would leave by the end of the year"
-    trade = tables.get("trade", {})
-    if key in trade.get("lemmas", []) and token.pos_ == "NOUN":
-        event_type = "deal"  # "a purchase that ...", "the sale of its stake": the noun names the deal
-    elif key in trade.get("lemmas", []):
-        has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
-        if has_company or subtree_words & set(trade.get("deal_objects", [])):
-            event_type = "deal"
-        elif places:
-            event_type = "market_entry"
-        else:
-            return None
-    if event_type in ("market_exit", "launch") and subtree_words & set(
-        tables.get("rules", {}).get("objects", [])
-    ):
-        event_type = "regulation"  # "paused enforcement", "suspended the tariff"
-    if event_type in ("launch", "market_entry") and any(
-        w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
-    ):
-        event_type = "financial"  # "the market expanded by 9 percent"
-    amounts = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
-    if key in tables.get("thresholds", {}).get("lemmas", []):
-        if any(w.ent_type_ in amounts for w in object_tokens):
-            event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
-        elif event_type == "financial":
-            event_type = "other"  # "the lander reached the surface": no figure, no financial fact
-    # "launched in Japan" (the place is where it launched), not "began production at its Kumamoto plant"
-    # nor "the spacecraft, launched in September" in a sentence that names Japan elsewhere.
-    launched_in = _place_of(token, object_tokens, places)
-    if event_type == "launch" and launched_in and key in ("launch", "open", "roll out", "start", "begin"):
-        if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
-            event_type = "market_entry"
-    if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(
-        original
-    ):
-        event_type = "regulation"  # "the Commission approved the acquisition", "the ministry bought yen"
-    if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
-        return "regulation"  # "ByteDance must sell by January 19": a legal obligation
-    # "plans to launch", "analysts expect utilisation to climb"
-    planned = any(
-        t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
-    )
-    future = any(
-        c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
-    )
-    if (
-        (planned or future)
-        and event_type not in ("regulation", "ban", "legal")
-        and not _scheduled(mention, published)
-    ):
-        return "forecast"
-    return event_type
-
-
-def _place_of(token, object_tokens: list, places: list[str]) -> bool:
-    """Whether the trigger itself is placed: "launched in Japan", "its U.S. launch", "the United States,
-    where the service opened", "started here" (the sentence's place)."""
-    place_labels = ("GPE", "LOC", "NORP")
-    if any(w.ent_type_ in place_labels for w in object_tokens):
-        return True
-    if token.dep_ == "relcl" and (
-        token.head.ent_type_ in place_labels or token.head.lemma_.lower() in PLACE_NOUNS
-    ):
-        return True  # "the United States, where it opened", "other markets where the service has opened"
-    for child in token.children:
-        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.ent_type_ in place_labels:
-            return True
-        if child.dep_ == "advmod" and child.lower_ in ("here", "there", "abroad", "overseas") and places:
-            return True
-    return False
-
-
-def _is_personnel_change(token, key: str, object_words: set[str]) -> bool:
-    """Whether a trigger reports someone taking or leaving a post: "took over as chief executive", "Calhoun
-    would leave by the end of the year", "replaced Simon Segars"."""
-    if object_words & ROLE_WORDS:
-        return True
-    if key not in PERSONNEL_LEMMAS:
-        return False
-    for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            # "who" in "Haas, who took over ...": the person is the clause's head.
-            subject = token.head if child.lower_ in ("who", "that") and token.dep_ == "relcl" else child
-            return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
-    return False
-
-
-def _object_tokens(token) -> list:
-    """What a trigger acts on: its object, passive subject and prepositional objects, with their modifiers."""
-    found = []
-    for child in token.children:
-        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
-            found += list(child.subtree)
-        elif child.dep_ == "prep":
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj":
-                    found += list(grandchild.subtree)
-    return found
-
-
-def _by_public_body(token) -> bool:
-    """Whether the subject of a trigger is a government body, a regulator or a central bank."""
-    words = _tables().get("public_bodies", {}).get("words", [])
-    for child in token.children:
-        if child.dep_ in ("nsubj", "agent"):
-            subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))
-            if any(f" {word} " in f" {subject} " for word in words):
-                return True
-    return False
-
-
-def _is_obligation(token) -> bool:
-    """'must divest', 'has to complete a sale', 'the deadline for ByteDance to sell'."""
-    if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUXILIARIES for c in token.children):
-        return True
-    if token.dep_ == "xcomp" and token.head.lemma_.lower() in OBLIGATION_HEADS:
-        return True
-    nouns = ("deadline", "requirement", "obligation")
-    return any(a.lemma_.lower() in nouns for a in list(token.ancestors)[:3]) and token.dep_ in (
-        "acl",
-        "relcl",
-        "xcomp",
-        "advcl",  # "the deadline for ByteDance to sell"
-    )
-
-
-def _scheduled(mention: DateMention | None, published) -> bool:
-    if mention is None or published is None or mention.precision != "day" or not mention.value:
-        return False
-    day = published.date() if isinstance(published, datetime) else published
-    try:
-        ahead = (date.fromisoformat(mention.value) - day).days
-    except ValueError:
-        return False
-    return 0 <= ahead <= SCHEDULED_WITHIN_DAYS
 
 
 def _sentence_actors(
@@ -488,7 +186,7 @@ def _sentence_actors(
     if not actors:
         # "The court heard the case": an institution named by a common noun is still an actor ("analysts"
         # or "the market" are not).
-        bodies = set(_tables().get("public_bodies", {}).get("words", [])) | INSTITUTION_NOUNS
+        bodies = set(rule_tables().get("public_bodies", {}).get("words", [])) | INSTITUTION_NOUNS
         actors = [
             " ".join([w.text for w in c.lefts if w.dep_ in ("compound", "amod")] + [c.text])
             for token, _ in sentence_triggers
@@ -498,7 +196,9 @@ def _sentence_actors(
     return actors
 
 
-def _attached_dates(doc, sentence, dates: list[DateMention], sentence_triggers):
+def _attached_dates(
+    doc: Doc, sentence: Span, dates: list[DateMention], sentence_triggers: list[tuple[Token, str]]
+):
     """(trigger token, date, how it is attached, tree distance) for each usable date of the sentence."""
     for mention in dates:
         if not (sentence.start_char <= mention.start < sentence.end_char):
@@ -511,7 +211,7 @@ def _attached_dates(doc, sentence, dates: list[DateMention], sentence_triggers):
         if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
             head = head.head  # "on Tuesday night": the date is the whole phrase
         elif head.dep_ in ("compound", "nummod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
-            if head.head.lemma_.lower() in DOCUMENT_NOUNS or not _trigger_key(head.head):
+            if head.head.lemma_.lower() in DOCUMENT_NOUNS or not trigger_key(head.head):
                 continue  # "a 2020 regulation", "the 2024 election": a label; "the October shutdown" is a fact
         chosen, distance = _attach(head, sentence_triggers)
         yield chosen, mention, _attachment(head), distance
@@ -534,7 +234,7 @@ def candidates_in_doc(
         sentence_triggers = [
             (token, key)
             for token in sentence
-            if (key := _trigger_key(token))
+            if (key := trigger_key(token))
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
         ]
         inside = [e for e in entities if s_start <= e.start < s_end]
@@ -575,7 +275,7 @@ def candidates_in_doc(
                     mention.start, mention.end, mention.text, published_day.isoformat(), "day"
                 )
                 date_from = "published"
-            event_type = _event_type(token, keys[token.i], markets, mention, published_day)
+            event_type = event_type_of(token, keys[token.i], markets, mention, published_day)
             if event_type is None:
                 continue
             confidence = (
@@ -600,7 +300,7 @@ def candidates_in_doc(
         for token, key in sentence_triggers:
             if token.i in dated or published_day is None or not _is_just_happened(token):
                 continue
-            event_type = _event_type(token, key, markets)
+            event_type = event_type_of(token, key, markets)
             if event_type in JUST_HAPPENED_TYPES:
                 today = DateMention(
                     token.idx, token.idx + len(token.text), token.text, published_day.isoformat(), "day"

@@ -19,6 +19,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import Matcher
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_CITY_POPULATION = 200_000
@@ -144,7 +149,7 @@ def market_info(code: str) -> Market | None:
     return None
 
 
-def sector_matcher(nlp):
+def sector_matcher(nlp: Language) -> Matcher:
     """A PhraseMatcher (on lowercased tokens) whose match ids are sector slugs."""
     from spacy.matcher import PhraseMatcher
 

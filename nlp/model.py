@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm"
 # The same files as en_core_web_sm, as the package index serves them (see DESIGN.md).
@@ -22,7 +27,7 @@ def model_name() -> str:
     return os.environ.get("NEWSLINE_SPACY_MODEL") or DEFAULT_MODEL
 
 
-def _line_breaks(doc):
+def _line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: a heading or a paragraph never runs on into the next line's sentence."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
@@ -39,19 +44,17 @@ def _register() -> None:
         Language.component("newsline_line_breaks", func=_line_breaks)
 
 
-def _with_line_breaks(nlp):
+def _with_line_breaks(nlp: Language) -> Language:
     """Add the line-break rule before the parser, which then keeps the boundaries it is given."""
     _register()
     if "newsline_line_breaks" not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
-        nlp.add_pipe("newsline_line_breaks", before=before) if before else nlp.add_pipe(
-            "newsline_line_breaks"
-        )
+        nlp.add_pipe("newsline_line_breaks", before=before)
     return nlp
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str | None = None):
+def load_model(name: str | None = None) -> Language:
     """The spaCy pipeline ``name`` (default: the setting), loaded once per process, with line breaks as
     sentence boundaries."""
     import spacy

@@ -1,0 +1,330 @@
+"""Event types: which trigger words report a fact, and what type of fact a trigger reports in its sentence.
+
+The type comes from the trigger (``nlp/data/triggers.toml``), refined by what it governs: "announced a deal"
+is a deal, "paused enforcement" a regulation, "must sell" an obligation, "plans to launch" a forecast,
+"took over as chief executive" a personnel change ("other"), "launched in Japan" a market entry.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nlp.dates import DateMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+DATA = Path(__file__).resolve().parent / "data"
+EVENT_TYPES = (
+    "market_entry",
+    "market_exit",
+    "launch",
+    "regulation",
+    "ban",
+    "legal",
+    "deal",
+    "financial",
+    "forecast",
+    "other",
+)
+# Nouns that stand for places a service enters.
+PLACE_NOUNS = {"market", "country", "region", "city", "territory"}
+# What makes a flight a launch: "the first flight", "its maiden flight", "a test flight".
+FIRST_FLIGHTS = {"first", "maiden", "test", "inaugural", "debut", "orbital", "second", "third"}
+# Posts whose taking or leaving is a personnel change ("took over as chief executive").
+ROLE_WORDS = {
+    "executive",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "president",
+    "director",
+    "boss",
+    "cfo",
+    "coo",
+    "officer",
+    "governor",
+    "minister",
+    "secretary",
+    "chancellor",
+}
+# Verbs that, said of a person, are a personnel change rather than a market move.
+PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
+RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
+OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
+PLAN_HEADS = {
+    "expect",
+    "plan",
+    "aim",
+    "intend",
+    "hope",
+    "target",
+    "schedule",
+    "prepare",
+    "seek",
+    "want",
+    "set",
+    "due",
+}
+FUTURE_AUXILIARIES = {"will", "shall", "'ll"}
+OBLIGATION_AUXILIARIES = {"must"}
+# A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
+SCHEDULED_WITHIN_DAYS = 14
+
+
+@lru_cache(maxsize=1)
+def rule_tables() -> dict[str, dict]:
+    tables = tomllib.loads((DATA / "triggers.toml").read_text(encoding="utf-8"))
+    extra = os.environ.get("NEWSLINE_TRIGGERS_FILE")
+    if extra:
+        for name, table in tomllib.loads(Path(extra).read_text(encoding="utf-8")).items():
+            for key, values in table.items():
+                tables.setdefault(name, {}).setdefault(key, [])
+                tables[name][key] += values
+    return tables
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, str]:
+    """Trigger lemma (or "verb particle") → event type."""
+    return {
+        lemma: name
+        for name, table in rule_tables().items()
+        if name in EVENT_TYPES
+        for lemma in table["lemmas"]
+    }
+
+
+def _base_forms(word: str) -> list[str]:
+    """Candidate base forms of an inflected verb, for the lemmas the model gets wrong ("fined" -> "fin")."""
+    forms = []
+    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: -len(suffix)] + replacement)
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
+def trigger_key(token: Token) -> str | None:
+    lemma = token.lemma_.lower()
+    table = triggers()
+    if lemma not in table and token.pos_ == "VERB":
+        lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
+    for child in token.children:  # "roll out", "pull out", "go live", "take over"
+        if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
+            return f"{lemma} {child.lower_}"
+        if child.dep_ == "prep":  # "enter into force", "go on sale", "letter of intent"
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj" and f"{lemma} {child.lower_} {grandchild.lower_}" in table:
+                    return f"{lemma} {child.lower_} {grandchild.lower_}"
+    if (
+        lemma in table
+        and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX")
+        and token.dep_ not in ("amod", "compound")
+    ):
+        return lemma
+    return None
+
+
+def _is_negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children) or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in token.children
+    )
+
+
+def _governed_trigger(token: Token) -> Token | None:
+    """For a light verb: the trigger noun it is about (its object, subject or the noun it modifies)."""
+    table = triggers()
+    if (
+        token.dep_ in ("acl", "relcl")
+        and trigger_key(token.head)
+        and token.head.lemma_.lower() not in _light()
+    ):
+        return token.head
+    children = list(token.children)
+    preps = [c for c in token.children if c.dep_ == "prep"]
+    # "walked away from the deal": the preposition may hang on the particle.
+    preps += [
+        g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
+    ]
+    children += [g for c in preps for g in c.children]
+    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp"):  # xcomp: "agreed to plead guilty"
+        for child in children:
+            if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
+                # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
+                clause = next(
+                    (g for g in child.children if g.dep_ in ("relcl", "acl") and trigger_key(g)), None
+                )
+                return clause if clause is not None else child
+    return None
+
+
+@lru_cache(maxsize=1)
+def _light() -> set[str]:
+    return set(rule_tables().get("light", {}).get("lemmas", []))
+
+
+def event_type_of(
+    token, key: str, markets: list[str], mention: DateMention | None = None, published=None
+) -> str | None:
+    """The type of the fact a trigger reports, or None when the trigger reports no fact here."""
+    if _is_negated(token):
+        return None
+    original = token
+    if key in _light() and (governed := _governed_trigger(token)) is not None:
+        token, key = governed, trigger_key(governed) or governed.lemma_.lower()
+    if key in RULE_NOUNS:
+        # "a regulation which forbids...": the rule's own clause says what kind of measure it is.
+        clause = next((c for c in token.children if c.dep_ in ("relcl", "acl") and trigger_key(c)), None)
+        if clause is not None and triggers().get(trigger_key(clause)) == "ban":
+            return "ban"
+    event_type = triggers().get(key, "other")
+    tables = rule_tables()
+    places = [m for m in markets if m[:1].isupper()]
+    object_tokens = _object_tokens(token)
+    subtree_words = {w.lower_ for w in object_tokens}
+    if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
+        return "other"  # an airliner's flight is no launch; a rocket's first or test flight is
+    if _is_personnel_change(token, key, subtree_words):
+        return "other"  # "took over as chief executive", "he would leave by the end of the year"
+    trade = tables.get("trade", {})
+    if key in trade.get("lemmas", []) and token.pos_ == "NOUN":
+        event_type = "deal"  # "a purchase that ...", "the sale of its stake": the noun names the deal
+    elif key in trade.get("lemmas", []):
+        has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
+        if has_company or subtree_words & set(trade.get("deal_objects", [])):
+            event_type = "deal"
+        elif places:
+            event_type = "market_entry"
+        else:
+            return None
+    if event_type in ("market_exit", "launch") and subtree_words & set(
+        tables.get("rules", {}).get("objects", [])
+    ):
+        event_type = "regulation"  # "paused enforcement", "suspended the tariff"
+    if event_type in ("launch", "market_entry") and any(
+        w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
+    ):
+        event_type = "financial"  # "the market expanded by 9 percent"
+    amounts = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+    if key in tables.get("thresholds", {}).get("lemmas", []):
+        if any(w.ent_type_ in amounts for w in object_tokens):
+            event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
+        elif event_type == "financial":
+            event_type = "other"  # "the lander reached the surface": no figure, no financial fact
+    # "launched in Japan" (the place is where it launched), not "began production at its Kumamoto plant"
+    # nor "the spacecraft, launched in September" in a sentence that names Japan elsewhere.
+    launched_in = _place_of(token, object_tokens, places)
+    if event_type == "launch" and launched_in and key in ("launch", "open", "roll out", "start", "begin"):
+        if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
+            event_type = "market_entry"
+    if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(
+        original
+    ):
+        event_type = "regulation"  # "the Commission approved the acquisition", "the ministry bought yen"
+    if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
+        return "regulation"  # "ByteDance must sell by January 19": a legal obligation
+    # "plans to launch", "analysts expect utilisation to climb"
+    planned = any(
+        t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
+    )
+    future = any(
+        c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
+    )
+    if (
+        (planned or future)
+        and event_type not in ("regulation", "ban", "legal")
+        and not _scheduled(mention, published)
+    ):
+        return "forecast"
+    return event_type
+
+
+def _place_of(token: Token, object_tokens: list[Token], places: list[str]) -> bool:
+    """Whether the trigger itself is placed: "launched in Japan", "its U.S. launch", "the United States,
+    where the service opened", "started here" (the sentence's place)."""
+    place_labels = ("GPE", "LOC", "NORP")
+    if any(w.ent_type_ in place_labels for w in object_tokens):
+        return True
+    if token.dep_ == "relcl" and (
+        token.head.ent_type_ in place_labels or token.head.lemma_.lower() in PLACE_NOUNS
+    ):
+        return True  # "the United States, where it opened", "other markets where the service has opened"
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.ent_type_ in place_labels:
+            return True
+        if child.dep_ == "advmod" and child.lower_ in ("here", "there", "abroad", "overseas") and places:
+            return True
+    return False
+
+
+def _is_personnel_change(token: Token, key: str, object_words: set[str]) -> bool:
+    """Whether a trigger reports someone taking or leaving a post: "took over as chief executive", "Calhoun
+    would leave by the end of the year", "replaced Simon Segars"."""
+    if object_words & ROLE_WORDS:
+        return True
+    if key not in PERSONNEL_LEMMAS:
+        return False
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            # "who" in "Haas, who took over ...": the person is the clause's head.
+            subject = token.head if child.lower_ in ("who", "that") and token.dep_ == "relcl" else child
+            return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
+    return False
+
+
+def _object_tokens(token: Token) -> list[Token]:
+    """What a trigger acts on: its object, passive subject and prepositional objects, with their modifiers."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            found += list(child.subtree)
+        elif child.dep_ == "prep":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found += list(grandchild.subtree)
+    return found
+
+
+def _by_public_body(token: Token) -> bool:
+    """Whether the subject of a trigger is a government body, a regulator or a central bank."""
+    words = rule_tables().get("public_bodies", {}).get("words", [])
+    for child in token.children:
+        if child.dep_ in ("nsubj", "agent"):
+            subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))
+            if any(f" {word} " in f" {subject} " for word in words):
+                return True
+    return False
+
+
+def _is_obligation(token: Token) -> bool:
+    """'must divest', 'has to complete a sale', 'the deadline for ByteDance to sell'."""
+    if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUXILIARIES for c in token.children):
+        return True
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in OBLIGATION_HEADS:
+        return True
+    nouns = ("deadline", "requirement", "obligation")
+    return any(a.lemma_.lower() in nouns for a in list(token.ancestors)[:3]) and token.dep_ in (
+        "acl",
+        "relcl",
+        "xcomp",
+        "advcl",  # "the deadline for ByteDance to sell"
+    )
+
+
+def _scheduled(mention: DateMention | None, published) -> bool:
+    if mention is None or published is None or mention.precision != "day" or not mention.value:
+        return False
+    day = published.date() if isinstance(published, datetime) else published
+    try:
+        ahead = (date.fromisoformat(mention.value) - day).days
+    except ValueError:
+        return False
+    return 0 <= ahead <= SCHEDULED_WITHIN_DAYS
