@@ -28,18 +28,24 @@ class RefusedRequest(IgnoreRequest):
     """A request the crawler will not make or follow; the page is recorded with this reason."""
 
 
+# NAT64 (RFC 6052): the last 32 bits are the IPv4 address the gateway connects to.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def is_private_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Loopback, private, link-local, reserved, multicast or unspecified: nothing a news site lives on."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+    """Anything but a global unicast address: loopback, private, shared (100.64.0.0/10, where cloud metadata
+    lives), link-local, reserved, multicast, unspecified. An IPv6 address that wraps an IPv4 one
+    (``::ffff:10.0.0.1``, 6to4 ``2002:0a00:0001::``, NAT64 ``64:ff9b::10.0.0.1``) is judged by the IPv4 one.
+
+    >>> is_private_address(ipaddress.ip_address("100.100.100.200"))
+    True
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        else:
+            address = address.ipv4_mapped or address.sixtofour or address
+    return not address.is_global or address.is_multicast
 
 
 def is_private_host(host: str) -> bool:

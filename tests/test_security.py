@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 import socket
+from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
+from scrapy import Request
+from twisted.internet import defer
+from twisted.python.failure import Failure
 
+from crawler import middlewares
 from crawler.extensions import redact_logs
 from crawler.middlewares import is_private_host, resolve_private
 from pipeline.urls import redact_text, redact_url
@@ -30,11 +35,79 @@ def crawl(tmp_path, toml: str, *extra: str, env: dict | None = None):
 
 
 def loopback_name() -> str:
-    """A host name (not an IP, not 'localhost') that resolves to a loopback or private address here."""
-    name = socket.gethostname()
-    if resolve_private(name) is None:
-        pytest.skip(f"the host name {name!r} does not resolve to an internal address on this machine")
-    return name
+    """A host name (not an IP, not 'localhost') that resolves to 127.x here, where the test site listens.
+
+    In a container the machine's own name often resolves to its bridge address (172.17.x) instead: then
+    the end-to-end test is skipped, and the refusal itself is covered with a resolver the test controls.
+    """
+    for name in (socket.gethostname(), "localhost.localdomain"):
+        if (resolve_private(name) or "").startswith("127."):
+            return name
+    pytest.skip("no host name here resolves to 127.x (the refusal is unit-tested with a fake resolver)")
+
+
+def fake_resolver(monkeypatch, addresses: dict[str, str]) -> list[str]:
+    """Make socket.getaddrinfo answer from ``addresses`` only; returns the names it was asked for."""
+    asked = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        if host not in addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        family = socket.AF_INET6 if ":" in addresses[host] else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (addresses[host], 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def middleware_answer(monkeypatch, url: str, allowed: frozenset[str] = frozenset()):
+    """PrivateAddressMiddleware's answer for ``url``: None (let through) or the exception it raises.
+
+    The resolution runs inline instead of in Twisted's thread pool, so no reactor is needed.
+    """
+    monkeypatch.setattr(middlewares.threads, "deferToThread", lambda f, *args: defer.succeed(f(*args)))
+    monkeypatch.setattr(middlewares, "maybe_deferred_to_future", lambda deferred: deferred)
+    crawler = SimpleNamespace(spider=SimpleNamespace(private_hosts_allowed=set(allowed)))
+    middleware = middlewares.PrivateAddressMiddleware(crawler)
+    answers: list = []
+    defer.ensureDeferred(middleware.process_request(Request(url))).addBoth(answers.append)
+    (answer,) = answers
+    return answer.value if isinstance(answer, Failure) else answer
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("10.0.0.5", True),
+        ("127.0.1.1", True),
+        ("172.17.0.2", True),  # a container's bridge address
+        ("100.100.100.200", True),  # cloud metadata in the shared address space
+        ("fd00::5", True),
+        ("2002:a00:5::", True),  # 6to4 around 10.0.0.5
+        ("93.184.215.14", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_the_middleware_refuses_a_name_that_resolves_to_an_internal_address(monkeypatch, address, refused):
+    asked = fake_resolver(monkeypatch, {"intranet.test": address})
+    answer = middleware_answer(monkeypatch, "http://intranet.test:8080/feed.xml")
+    if refused:
+        assert isinstance(answer, middlewares.RefusedRequest)
+        assert str(answer) == f"private address intranet.test ({address}) refused"
+    else:
+        assert answer is None
+    assert asked == ["intranet.test"]
+
+
+def test_the_middleware_lets_allowed_and_unresolvable_names_through(monkeypatch):
+    asked = fake_resolver(monkeypatch, {"intranet.test": "10.0.0.5"})
+    assert (
+        middleware_answer(monkeypatch, "http://intranet.test/", allowed=frozenset({"intranet.test"})) is None
+    )
+    assert middleware_answer(monkeypatch, "http://nowhere.test/") is None  # the download reports the error
+    assert asked == ["nowhere.test"]
+    assert isinstance(middleware_answer(monkeypatch, "http://127.0.0.1/"), middlewares.RefusedRequest)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +116,23 @@ def loopback_name() -> str:
         ("127.0.0.1", True),
         ("10.1.2.3", True),
         ("169.254.169.254", True),  # cloud metadata
+        ("100.100.100.200", True),  # cloud metadata in the shared address space (100.64.0.0/10)
+        ("100.64.0.1", True),
+        ("172.17.0.2", True),
+        ("192.168.1.1", True),
+        ("[fd00::1]", True),
+        ("[fe80::1]", True),
+        ("[2002:7f00:1::]", True),  # 6to4 around 127.0.0.1
+        ("[2002:a00:1::]", True),  # 6to4 around 10.0.0.1
+        ("[::ffff:100.100.100.200]", True),
+        ("[64:ff9b::a00:1]", True),  # NAT64 around 10.0.0.1
+        ("[ff0e::1]", True),  # global-scope multicast
+        ("240.0.0.1", True),
+        ("255.255.255.255", True),
+        ("[2002:808:808::]", False),  # 6to4 around a public address
+        ("[::ffff:8.8.8.8]", False),
+        ("[2001:4860:4860::8888]", False),
+        ("100.128.0.1", False),  # just past the shared address space
         ("[::1]", True),
         ("[::ffff:127.0.0.1]", True),
         ("0.0.0.0", True),
