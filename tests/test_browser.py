@@ -1,7 +1,7 @@
 """The timeline page in a real browser: headless Debian chromium driven by Playwright, against `timeline serve`.
 
 Datasette runs as `timeline serve --base-url /newsline/`, as it would behind a proxy that keeps the prefix.
-A screenshot is written to tests/artifacts/timeline.png.
+A screenshot is written to timeline.png in $NEWSLINE_TEST_ARTIFACTS, by default tests/artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import pytest
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
+# Where the screenshot goes: NEWSLINE_TEST_ARTIFACTS, else tests/artifacts/ (git-ignored).
+ARTIFACTS = Path(os.environ.get("NEWSLINE_TEST_ARTIFACTS") or ROOT / "tests" / "artifacts")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,18 +55,25 @@ def server(demo_db):
         stdin=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/newsline/"
-    deadline = time.monotonic() + 60
-    while True:
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "-/versions.json", timeout=5):
+                    break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "Datasette did not start"
+                time.sleep(0.3)
+        yield base
+    finally:  # a failed start, too, must not leave `timeline serve` running
+        process.terminate()
         try:
-            with urllib.request.urlopen(base + "-/versions.json", timeout=5):
-                break
-        except OSError:
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "Datasette did not start"
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
     # Datasette stopped with `timeline serve`: nothing answers on the port any more.
     with pytest.raises(OSError):
         urllib.request.urlopen(base + "-/versions.json", timeout=5)
@@ -127,7 +135,7 @@ def test_timeline_page_filters_sources_and_search(server, page, demo_db):
     assert "market=US" in page.url
     in_market = expected(demo_db, "id in (select event_id from event_markets where market_code = 'US')")
     assert [event_id for event_id, _ in shown(page)] == in_market and in_market
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
 
     # Then an entity, typed as people type it.
