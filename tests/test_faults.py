@@ -173,14 +173,14 @@ def test_a_retry_after_beyond_the_limit_is_left_for_the_next_crawl(crawled, site
     [
         ("/slow-headers", "DownloadTimeoutError"),
         ("/slow-body", "DownloadTimeoutError"),
-        ("/connection-reset", "Error"),
-        ("/truncated", "Error"),
+        ("/connection-reset", "ConnectionLost: Connection to the other side was lost"),
+        ("/truncated", "ResponseDataLossError: the body ended before its Content-Length (truncated)"),
         ("/redirect-loop", "max redirections reached"),
         ("/redirect-offsite", "redirected outside the source's domains to http://127.0.0.1:"),
         ("/redirect-other-scheme", "HTTP 302"),
         ("/huge", "DownloadCancelledError"),
         ("/huge-unannounced", "DownloadCancelledError"),
-        ("/bad-gzip", "Error"),
+        ("/bad-gzip", "body does not decompress (error: Error -3 while decompressing data"),
     ],
 )
 def test_failed_fetches_are_recorded_with_the_reason(crawled, sites, path, reason):
