@@ -289,22 +289,24 @@ def run_datasette(db_path: str, host: str, port: int, base_url: str, sql_time_li
         raise click.BadParameter(str(error), param_hint="--base-url") from error
     handle, metadata_file = tempfile.mkstemp(suffix=".yml", prefix="newsline-metadata-")
     os.close(handle)
-    config.write_metadata(metadata_file)
-    click.echo(f"Datasette on http://{host}:{port}{config.settings['base_url']} (Ctrl-C to stop)")
-    click.echo(f"timeline page: http://{host}:{port}{config.settings['base_url']}-/timeline")
-    server = subprocess.Popen(config.serve_command(metadata_file, host, port))
-    # Stopping `timeline serve` (a service manager's SIGTERM) stops Datasette with it.
-    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-    try:
-        return server.wait()
-    except KeyboardInterrupt:  # Ctrl-C reaches Datasette too: let it finish
-        server.wait()
-        return EXIT_OK
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if server.poll() is None:
-            server.terminate()
+    try:  # the metadata file goes whatever happens, a Popen that fails included
+        config.write_metadata(metadata_file)
+        click.echo(f"Datasette on http://{host}:{port}{config.settings['base_url']} (Ctrl-C to stop)")
+        click.echo(f"timeline page: http://{host}:{port}{config.settings['base_url']}-/timeline")
+        server = subprocess.Popen(config.serve_command(metadata_file, host, port))
+        # Stopping `timeline serve` (a service manager's SIGTERM) stops Datasette with it.
+        previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+        try:
+            return server.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches Datasette too: let it finish
             server.wait()
+            return EXIT_OK
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if server.poll() is None:
+                server.terminate()
+                server.wait()
+    finally:
         os.unlink(metadata_file)
 
 

@@ -6,13 +6,17 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from pipeline import cli as cli_module
 from pipeline.cli import cli
+from pipeline.schema import open_database
 from tests.conftest import FAST, ROOT, run_timeline
 
 NEWS_PLEASE_ROW = {
@@ -175,6 +179,20 @@ def free_ports(count: int) -> int:
             for sock in sockets:
                 sock.close()
     raise RuntimeError("no free ports")
+
+
+def test_serve_removes_its_metadata_file_when_datasette_cannot_start(tmp_path, monkeypatch):
+    db_path = tmp_path / "timeline.db"
+    open_database(str(db_path)).conn.close()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def no_datasette(*args, **kwargs):
+        raise FileNotFoundError("datasette")
+
+    monkeypatch.setattr(cli_module.subprocess, "Popen", no_datasette)
+    with pytest.raises(FileNotFoundError):
+        cli_module.run_datasette(str(db_path), "127.0.0.1", 0, "/", 1000)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("newsline-metadata-")) == []
 
 
 def test_demo_twice_then_serve(tmp_path):

@@ -165,16 +165,21 @@ def test_ingest_takes_the_good_lines_and_names_the_bad_ones(tmp_path_factory, li
     path = folder / "news.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     store = Store(folder / "t.db")
-    result = ingest_file(store, path)
-    assert result.read == len([line for line in lines if line.strip()])
-    assert result.new + result.duplicates + len(result.problems) == result.read
-    assert all(problem.startswith(f"{path}:") for problem in result.problems)
-    assert result.new <= store.db["articles"].count <= result.new + result.duplicates
-    # Credentials in a URL never reach the database.
-    assert not [row for row in store.db["articles"].rows if "pw@" in row["url"] or "token=t" in row["url"]]
-    binary = Path(folder / "junk.jsonl")
-    binary.write_bytes(junk)
-    try:
-        ingest_file(store, binary)
-    except IngestError as error:
-        assert str(error).startswith(f"{binary}: ")
+    try:  # one database per example: its connection is closed, not left to the garbage collector
+        result = ingest_file(store, path)
+        assert result.read == len([line for line in lines if line.strip()])
+        assert result.new + result.duplicates + len(result.problems) == result.read
+        assert all(problem.startswith(f"{path}:") for problem in result.problems)
+        assert result.new <= store.db["articles"].count <= result.new + result.duplicates
+        # Credentials in a URL never reach the database.
+        assert not [
+            row for row in store.db["articles"].rows if "pw@" in row["url"] or "token=t" in row["url"]
+        ]
+        binary = Path(folder / "junk.jsonl")
+        binary.write_bytes(junk)
+        try:
+            ingest_file(store, binary)
+        except IngestError as error:
+            assert str(error).startswith(f"{binary}: ")
+    finally:
+        store.db.conn.close()
