@@ -1,15 +1,22 @@
 """The real spiders against a site that breaks in every way (tests/fault_server.py), through `timeline crawl`.
 
-One crawl covers every fault; a second shows what is retried across crawls and what is given up.
+One crawl covers every fault; a second shows what is retried across crawls and what is given up. A page that
+breaks the extractor is tested on the spider callback itself (no page of a real site reliably does).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import pytest
 import sqlite_utils
+from scrapy import Request
+from scrapy.http import HtmlResponse
 
+from crawler.items import PageItem
+from crawler.sources import Source
+from crawler.spiders.base import ArticleSpider
 from pipeline.store import MAX_ATTEMPTS, stored_url
 from tests.conftest import FAST, run_timeline
 from tests.fault_server import GOOD_PAGES, FaultSite
@@ -268,3 +275,33 @@ def test_unreachable_robots_txt_keeps_the_crawler_away(crawled, sites, mode, rea
     assert {path for path, _ in site.requests} == {"/robots.txt"}
     message = db["crawl_runs"].get(1)["message"]
     assert f"robots-{mode}: {site.url('/sitemap-good.xml')} (robots.txt unreachable ({reason}" in message
+
+
+def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(caplog):
+    """The spider callback on a page whose extraction raises: one `error` page, the traceback logged."""
+
+    class BrokenExtractor:
+        async def extract(self, html, url):
+            raise RuntimeError("lxml gave up")
+
+    spider = ArticleSpider()
+    spider.extraction = BrokenExtractor()
+    source = Source("broken", start_urls=["https://broken.example/"])
+    request = Request("https://broken.example/story?token=s3cr3t", meta={"source": source})
+    response = HtmlResponse(request.url, body=b"<html><p>story</p></html>", request=request)
+
+    async def items() -> list:
+        return [item async for item in spider.parse_article(response)]
+
+    # The item keeps the URL as requested; the store redacts it when it writes the crawl_pages row.
+    assert asyncio.run(items()) == [
+        PageItem(
+            "https://broken.example/story?token=s3cr3t",
+            "broken",
+            "error",
+            "extraction failed: RuntimeError('lxml gave up')",
+            200,
+        )
+    ]
+    (record,) = [r for r in caplog.records if "cannot extract" in r.getMessage()]
+    assert record.exc_info and "token=REDACTED" in record.getMessage()
