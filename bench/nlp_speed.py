@@ -1,0 +1,160 @@
+"""`timeline process` against bare spaCy, 2 worker processes against 1, and the memory of both.
+
+    python -m bench.nlp_speed [--articles 400] [--job 2000]
+    python -m bench.nlp_speed --memory-only 10000     # the peak memory over 10k articles (15 minutes)
+
+Figures, each measured in this run on the same synthetic articles (bench/corpus.py, 600-900 words):
+
+- ``nlp_ratio``: articles/s of `timeline process` (the real command in its own process, default settings:
+  start-up, model loading, analysis, writes and the event merge included) over ``--articles`` articles,
+  divided by articles/s of bare ``nlp.pipe`` in one process with the model's full pipeline.
+- ``parallel_nlp_speedup``: wall time of `timeline process --processes 1` over ``--job`` articles divided
+  by that of ``--processes 2``.
+- ``memory_peak_rss_mb`` and ``memory_growth``: the peak resident memory of the command's process tree
+  (the main process and its workers, read from /proc) on the ``--job`` run, and that peak divided by the
+  peak of the smaller run (both with 2 processes on this 2-core machine; 1.0 is flat). The size is an
+  option: ``--job 10000`` is the issue's 10k run, outside the suite's time budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from bench.corpus import synthetic_records
+from bench.measure import TIMELINE, Figure, Run, at_least, at_most, run_command
+from pipeline.schema import open_database
+from pipeline.store import Store
+
+MEMORY_LIMIT_MB = 1536
+# The baseline's batch size: the one the previous benchmark used (8 to 64 parse at the same speed).
+BARE_BATCH_SIZE = 32
+# Peak memory may grow this much between the small and the large run and still count as flat.
+FLAT_GROWTH = 1.2
+
+
+def build_database(path: Path, count: int) -> list[str]:
+    """Store ``count`` synthetic articles at ``path``; return their texts."""
+    records = synthetic_records(count)
+    store = Store(open_database(path))
+    for start in range(0, count, 500):
+        store.add_articles(records[start : start + 500])
+    store.db.close()
+    return [record.text for record in records]
+
+
+def bare_spacy_rate(texts: list[str]) -> float:
+    """Articles/s of the model's full pipeline, as spaCy ships it, in this one process."""
+    import spacy
+
+    from nlp.model import PACKAGED_COPIES, model_name
+
+    name = model_name()
+    try:
+        nlp = spacy.load(name)
+    except OSError:
+        nlp = spacy.load(PACKAGED_COPIES[name])
+    for _ in nlp.pipe(texts[:16], batch_size=BARE_BATCH_SIZE):  # warm up
+        pass
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=BARE_BATCH_SIZE):
+        pass
+    return len(texts) / (time.perf_counter() - start)
+
+
+def process(path: Path, processes: int | None = None) -> Run:
+    extra = ["--processes", str(processes)] if processes else []
+    return run_command([*TIMELINE, "process", "--reprocess", "--db", str(path), *extra])
+
+
+def nlp_figures(articles: int = 400, job: int = 2000) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        small, large = Path(folder) / "small.db", Path(folder) / "large.db"
+        texts = build_database(small, articles)
+        bare = bare_spacy_rate(texts)
+        default = process(small)
+        build_database(large, job)
+        one = process(large, 1)
+        two = process(large, 2)
+    rate = articles / default.seconds
+    command = "python -m bench.nlp_speed"
+    return [
+        at_least(
+            "nlp_ratio",
+            rate / bare,
+            1.5,
+            command=command,
+            details={
+                "articles": articles,
+                "bare_spacy_articles_per_s": round(bare, 2),
+                "timeline_process_articles_per_s": round(rate, 2),
+                "processes": "default (one per core, at most 4)",
+                "words_per_article": sum(len(t.split()) for t in texts) // len(texts),
+            },
+        ),
+        at_least(
+            "parallel_nlp_speedup",
+            one.seconds / two.seconds,
+            1.6,
+            command=command,
+            details={
+                "articles": job,
+                "seconds_1_process": round(one.seconds, 1),
+                "seconds_2": round(two.seconds, 1),
+            },
+        ),
+        at_most(
+            "memory_peak_rss_mb",
+            max(one.peak_rss_mb, two.peak_rss_mb),
+            MEMORY_LIMIT_MB,
+            unit="MB",
+            command=command,
+            details={
+                "articles": job,
+                "peak_mb_1_process": round(one.peak_rss_mb),
+                "peak_mb_2_processes": round(two.peak_rss_mb),
+                f"peak_mb_default_processes_{articles}_articles": round(default.peak_rss_mb),
+            },
+        ),
+        at_most(
+            "memory_growth",
+            two.peak_rss_mb / default.peak_rss_mb,
+            FLAT_GROWTH,
+            command=command,
+            details={"note": f"peak RSS of 2 processes: {job} articles / {articles} articles"},
+        ),
+    ]
+
+
+def memory_run(count: int) -> Figure:
+    """Peak memory of `timeline process` (default settings) over ``count`` articles: the issue's 10k run."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "memory.db"
+        build_database(path, count)
+        run = process(path)
+    return at_most(
+        "memory_peak_rss_mb",
+        run.peak_rss_mb,
+        MEMORY_LIMIT_MB,
+        unit="MB",
+        command=f"python -m bench.nlp_speed --memory-only {count}",
+        details={"articles": count, "seconds": round(run.seconds, 1), "output": run.output.strip()[-300:]},
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=400, help="articles of the NLP ratio (>= 400)")
+    parser.add_argument("--job", type=int, default=2000, help="articles of the 2-vs-1 job (>= 2,000)")
+    parser.add_argument("--memory-only", type=int, metavar="N", help="only the peak memory over N articles")
+    args = parser.parse_args()
+    figures = [memory_run(args.memory_only)] if args.memory_only else nlp_figures(args.articles, args.job)
+    for figure in figures:
+        print(figure.line())
+        print(f"    {figure.details}")
+
+
+if __name__ == "__main__":
+    main()
