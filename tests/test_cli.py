@@ -186,7 +186,7 @@ def test_serve_removes_its_metadata_file_when_datasette_cannot_start(tmp_path, m
     open_database(str(db_path)).conn.close()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
-    def no_datasette(*args, **kwargs):
+    def no_datasette(*args: object, **kwargs: object) -> None:
         raise FileNotFoundError("datasette")
 
     monkeypatch.setattr(cli_module.subprocess, "Popen", no_datasette)

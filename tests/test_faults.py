@@ -281,7 +281,7 @@ def test_a_page_that_breaks_the_extractor_is_recorded_and_the_crawl_goes_on(capl
     """The spider callback on a page whose extraction raises: one `error` page, the traceback logged."""
 
     class BrokenExtractor:
-        async def extract(self, html, url):
+        async def extract(self, html: str | bytes, url: str) -> None:
             raise RuntimeError("lxml gave up")
 
     spider = ArticleSpider()

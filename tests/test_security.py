@@ -46,11 +46,11 @@ def loopback_name() -> str:
     pytest.skip("no host name here resolves to 127.x (the refusal is unit-tested with a fake resolver)")
 
 
-def fake_resolver(monkeypatch, addresses: dict[str, str]) -> list[str]:
+def fake_resolver(monkeypatch: pytest.MonkeyPatch, addresses: dict[str, str]) -> list[str]:
     """Make socket.getaddrinfo answer from ``addresses`` only; returns the names it was asked for."""
     asked = []
 
-    def getaddrinfo(host, port, *args, **kwargs):
+    def getaddrinfo(host: str, port: int | None, *args: object, **kwargs: object) -> list[tuple]:
         asked.append(host)
         if host not in addresses:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
@@ -61,7 +61,9 @@ def fake_resolver(monkeypatch, addresses: dict[str, str]) -> list[str]:
     return asked
 
 
-def middleware_answer(monkeypatch, url: str, allowed: frozenset[str] = frozenset()):
+def middleware_answer(
+    monkeypatch: pytest.MonkeyPatch, url: str, allowed: frozenset[str] = frozenset()
+) -> BaseException | None:
     """PrivateAddressMiddleware's answer for ``url``: None (let through) or the exception it raises.
 
     The resolution runs inline instead of in Twisted's thread pool, so no reactor is needed.
