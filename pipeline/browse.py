@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from nlp.events import EVENT_TYPES as EVENT_TYPES  # re-exported: the page lists the types in this order
+from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: the page lists the types in this order
 from nlp.timex import interval
 
 PAGE_SIZE = 50
