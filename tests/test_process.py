@@ -70,3 +70,19 @@ def test_unknown_model_is_one_clear_line(tmp_path, db_path):
     assert result.returncode == 1
     assert "spaCy model 'xx_no_such_model' is not installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_two_processes_give_the_rows_of_one(tmp_path):
+    # Worker processes parse and analyse; the rows (and the timeline merged from them) must not change.
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ingest_demo(tmp_path / "a", one, count=40)
+    ingest_demo(tmp_path / "b", two, count=40)
+    assert run_timeline("process", "--processes", "1", "--db", one).returncode == 0
+    result = run_timeline("process", "--processes", "2", "--db", two)
+    assert result.returncode == 0, result.stderr
+    first, second = sqlite_utils.Database(one), sqlite_utils.Database(two)
+    for name in ("event_candidates", "date_mentions", "entity_mentions", "market_mentions", "events"):
+        assert first[name].count > 0
+        assert table_rows(first, name) == table_rows(second, name), name
