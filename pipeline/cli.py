@@ -206,7 +206,7 @@ def ingest(db_path: str, file: str) -> None:
     "--processes",
     type=click.IntRange(min=1),
     default=None,
-    help="spaCy worker processes (default: 1, or one per core up to 4 from 1,000 articles on).",
+    help="Worker processes for spaCy and the analysis (default: 1, or one per core up to 4 from 200 articles on).",
 )
 @db_option
 @writes
