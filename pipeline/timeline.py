@@ -110,8 +110,10 @@ class Cluster:
 
 
 SUFFIXES = ("ings", "ing", "ed", "es", "s")
+WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """A crude stem, enough for "opened", "opening" and "opens" to count as one word."""
     for suffix in SUFFIXES:
@@ -120,11 +122,15 @@ def _stem(word: str) -> str:
     return word
 
 
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word[:2] in ("19", "20") and word.isdigit()
+
+
 def _content_words(sentence: str) -> set[str]:
     return {
         _stem(w)
-        for w in re.findall(r"[a-z0-9]+", sentence.lower())
-        if len(w) > 2 and w not in STOPWORDS and w not in DATE_WORDS and not re.fullmatch(r"(19|20)\d\d", w)
+        for w in WORD.findall(sentence.lower())
+        if len(w) > 2 and w not in STOPWORDS and w not in DATE_WORDS and not _is_year(w)
     }
 
 
