@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from bench.corpus import SyntheticArticle, synthetic_articles
 from crawler.sources import Source
-from demo.build import page
+from demo.build import COMMENTS, page
 from demo.outlets import Outlet
 
 PER_SITEMAP = 1000
@@ -106,14 +106,7 @@ def article_html(article: SyntheticArticle, base: str, related: list[SyntheticAr
 </article>
 <aside class="related"><h2>Related coverage</h2><ul>{links}</ul></aside>
 <aside class="most-read"><h2>Most read</h2><ol>{most_read}</ol></aside>
-<section class="comments" id="comments">
-<h2>Comments (2)</h2>
-<form class="comment-form"><textarea placeholder="Join the discussion"></textarea><button>Post comment</button></form>
-<div class="comment"><p class="comment-author">market_watcher_88</p><p>Good overview, but I would like to see
-more numbers on what small sellers actually earn.</p></div>
-<div class="comment"><p class="comment-author">Rina K.</p><p>Shared this with my team. Thanks for explaining
-the background so clearly.</p></div>
-</section>"""
+{COMMENTS}"""
     return page(OUTLET, article.title, head, main)
 
 

@@ -64,6 +64,17 @@ class Story:
         return "windows-1252" if self.slug in self.outlet.extras.get("cp1252", ()) else "utf-8"
 
 
+# A reader-comments block, as news pages carry (the extractor must leave it out).
+COMMENTS = """<section class="comments" id="comments">
+<h2>Comments (2)</h2>
+<form class="comment-form"><textarea placeholder="Join the discussion"></textarea><button>Post comment</button></form>
+<div class="comment"><p class="comment-author">market_watcher_88</p><p>Good overview, but I would like to see
+more numbers on what small sellers actually earn.</p></div>
+<div class="comment"><p class="comment-author">Rina K.</p><p>Shared this with my team. Thanks for explaining
+the background so clearly.</p></div>
+</section>"""
+
+
 def load_stories() -> list[Story]:
     stories = []
     for outlet in OUTLETS:
@@ -199,14 +210,7 @@ def article_page(story: Story, related: list[Story]) -> str:
 <p class="share">Share this story: <a href="#">X</a> <a href="#">LinkedIn</a> <a href="#">Email</a></p>
 </article>
 <aside class="related"><h2>Related coverage</h2><ul>{related_items}</ul></aside>
-<section class="comments" id="comments">
-<h2>Comments (2)</h2>
-<form class="comment-form"><textarea placeholder="Join the discussion"></textarea><button>Post comment</button></form>
-<div class="comment"><p class="comment-author">market_watcher_88</p><p>Good overview, but I would like to see
-more numbers on what small sellers actually earn.</p></div>
-<div class="comment"><p class="comment-author">Rina K.</p><p>Shared this with my team. Thanks for explaining
-the background so clearly.</p></div>
-</section>"""
+{COMMENTS}"""
     return page(outlet, meta["title"], "\n".join(h for h in head if h), main, story.encoding)
 
 
