@@ -1,11 +1,12 @@
 """The event merge: candidates of one real-world fact, from many articles, become one event.
 
 Two candidates are the same event when their dates are compatible (equal at the coarser precision), their
-types agree (or are close: a ban and the market exit it causes), they share an actor or a place, and
-their sentences say the same thing (shared content words) or use the same trigger. Candidates are taken
-finest date first, so "in June" joins the event that a "June 19" already made instead of standing beside
-it. The merge is rebuilt from all candidates in a fixed order each time, so the timeline does not depend
-on the order in which articles arrived, and re-running it changes nothing.
+types agree (or are close: a ban and the market exit it causes), they share an actor (or one names the
+other's) or a place, and their sentences say the same thing (shared content words, rare words weighing
+more) or use the same trigger. Candidates are taken finest date first, so "in June" joins the event that
+a "June 19" already made instead of standing beside it. The merge is rebuilt from all candidates in a
+fixed order each time, so the timeline does not depend on the order in which articles arrived, and
+re-running it changes nothing; an event's id follows its first report, so it holds as reports arrive.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ UNRELATED_SIMILARITY = 0.3
 SAME_ARTICLE_SIMILARITY = 0.1
 # ... and from which two same-day sentences that share only a place report one fact.
 PLACE_ONLY_SIMILARITY = 0.03
-OTHER = "other"
 # ... and from which an untyped mention joins a fact of any type.
 OTHER_SIMILARITY = 0.2
+OTHER = "other"
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
 STOPWORDS = set(
@@ -165,10 +166,12 @@ def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
 def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None = None) -> float:
     """A score above 0 when ``member`` reports the fact of ``cluster``; higher is a better match.
 
-    Every member of the cluster must have a compatible date. Then, with one member that shares an actor or
-    a place (and names no other place): the same type on the same day is enough, and so is the same type
-    from a coarser date ("in October" joining "on 4 October"); otherwise the same type needs the same
-    trigger or similar words, and different types need the same day and clearly similar words.
+    Every member of the cluster must have a compatible date. Then, with one member that shares an actor (or
+    names it), a place, or most of its words (and, for entries, exits, launches and bans, names no other
+    place): the same type on the same day is enough, and so is the same type from a coarser date ("in
+    October" joining "on 4 October"); otherwise the same type needs the same trigger or similar words,
+    different types need the same day and clearly similar words, and an untyped mention similar words.
+    Two sentences of one article are one fact only when they restate it (same type, same words).
     """
     span = member.span
     if span is None or span[0] > cluster.earliest_end or cluster.latest_start > span[1]:
