@@ -164,10 +164,13 @@ def _season_year(season: str, which: str, reference: date) -> int:
 
 
 def _weekday(name: str, reference: date, direction: str) -> date:
-    """``direction``: 'past' (on or before), 'last' (strictly before), 'next' (strictly after)."""
+    """``direction``: 'past' (on or before), 'last' (strictly before), 'next' (strictly after), 'coming' (on
+    or after: "trading starts on Thursday", written on a Thursday morning, is that day)."""
     target = g.WEEKDAY_INDEX[name.lower()[:3]]
     if direction == "next":
         return reference + timedelta(days=(target - reference.weekday() - 1) % 7 + 1)
+    if direction == "coming":
+        return reference + timedelta(days=(target - reference.weekday()) % 7)
     back = (reference.weekday() - target) % 7
     if direction == "last" and back == 0:
         back = 7
@@ -328,8 +331,15 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         return f"{y:04d}-{season}", "quarter", None, None
     if kind == "weekday":
         which = (groups.get("which") or "").lower()
-        if which == "next" or (which != "last" and _future_context(text, match.start())):
+        if which == "next":
             day = _weekday(groups["weekday"], reference, "next")
+        elif which != "last" and _future_context(text, match.start()):
+            # "will vote on Thursday" written on a Thursday is next week's (today would be "today"), but
+            # "later on Thursday" is that very day.
+            later = re.search(
+                r"\blater\s+(?:on\s+)?$", text[max(0, match.start() - 12) : match.start()], re.I
+            )
+            day = _weekday(groups["weekday"], reference, "coming" if later else "next")
         else:
             day = _weekday(groups["weekday"], reference, "last" if which == "last" else "past")
         return day.isoformat(), "day", None, None

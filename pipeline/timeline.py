@@ -227,7 +227,9 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
                 best = max(
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
                 )
-            elif PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision]:
+            elif PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision] and (
+                same_actor or member.event_type == other.event_type
+            ):
                 best = max(best, 0.5 + similarity)  # "the October shutdown" joins the shutdown of 4 October
         elif same_day and similarity >= DIFFERENT_TYPE_SIMILARITY:
             best = max(best, similarity)

@@ -19,8 +19,8 @@ HELDOUT_FLOORS = {"recall": 0.8, "precision": 0.96, "type_accuracy": 0.8, "top_p
 HELDOUT_DUPLICATE_RATE_CEILING = 0.04
 # The unseen corpus, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate
 # rate 0.289, type accuracy 0.356, top 0.588; the figures below are today's.
-UNSEEN_FLOORS = {"recall": 0.76, "precision": 0.91, "type_accuracy": 0.54, "top_precision": 0.47}
-UNSEEN_DUPLICATE_RATE_CEILING = 0.29
+UNSEEN_FLOORS = {"recall": 0.76, "precision": 0.91, "type_accuracy": 0.54, "top_precision": 0.52}
+UNSEEN_DUPLICATE_RATE_CEILING = 0.3
 
 
 def write_jsonl(path, stories):
