@@ -12,6 +12,8 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from nlp.timex import interval
+
 if TYPE_CHECKING:
     from nlp.dates import DateMention
 
@@ -35,18 +37,16 @@ MODS = {"later": "END", "earlier": "START"}
 
 
 def _start(mention: DateMention) -> date | None:
-    """The first day of a mention's value (``2024-02-24``, ``2024-02``, ``2024``), or None."""
+    """The first day of a mention's value when it is a day, a month or a year (``2024-02-24``, ``2024-02``,
+    ``2024``), else None."""
     value = mention.value or ""
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-        if re.fullmatch(r"\d{4}-\d{2}", value):
-            return date.fromisoformat(value + "-01")
-        if re.fullmatch(r"\d{4}", value):
-            return date(int(value), 1, 1)
-    except ValueError:
+    if not re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value):
         return None
-    return None
+    try:
+        span = interval(value)
+    except ValueError:
+        return None  # "2024-02-30"
+    return span[0] if span else None
 
 
 def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] | None:

@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nlp.dates import DateMention
-
 if TYPE_CHECKING:
     from spacy.tokens import Token
+
+    from nlp.dates import DateMention
 
 DATA = Path(__file__).resolve().parent / "data"
 EVENT_TYPES = (

@@ -45,8 +45,8 @@ def _register() -> None:
 
 
 def _with_line_breaks(nlp: Language) -> Language:
-    """Add the line-break rule before the parser, which then keeps the boundaries it is given."""
-    _register()
+    """Add the line-break rule (registered on import) before the parser, which then keeps the boundaries
+    it is given."""
     if "newsline_line_breaks" not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
         nlp.add_pipe("newsline_line_breaks", before=before)

@@ -163,7 +163,7 @@ def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
     return shared / union if union > 0 else 0.0
 
 
-def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None = None) -> float:
+def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> float:
     """A score above 0 when ``member`` reports the fact of ``cluster``; higher is a better match.
 
     Every member of the cluster must have a compatible date. Then, with one member that shares an actor (or
@@ -187,7 +187,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float] | None
             and PLACE_TYPES & {member.event_type, other.event_type}
         ):
             continue  # a launch in Japan and one in Italy are two facts, whoever made them
-        similarity = _similarity(member, other, rarity or {})
+        similarity = _similarity(member, other, rarity)
         same_actor = bool(
             member.actor_keys & other.actor_keys
             # An actor the parse missed is often still named: "TikTok Shop stopped taking orders".
