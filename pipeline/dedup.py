@@ -1,11 +1,16 @@
-"""Article dedup: the same text (exact hash) and syndicated copies (MinHash LSH over word shingles)."""
+"""Article dedup: the same text (exact hash) and syndicated copies (MinHash LSH over word shingles).
+
+The signatures are datasketch's MinHash (scheme ``affine32``, seed 1, SHA-1 of each word 3-gram), computed
+here with numpy for a whole text at once; the near-duplicate index answers what datasketch's
+``MinHashLSH`` answers (the same bands and rows), from numpy arrays that load fast.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +31,11 @@ MIN_WORDS_FOR_NEAR_DUPLICATE = 40
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# ASCII characters that are not word characters (``\w``), mapped to spaces: ``split()`` then finds the words.
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not _WORD.match(c)})
+# The MurmurHash3 finalizer datasketch applies to each 32-bit input hash of the affine32 scheme.
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)  # the signature of no shingle at all
 
 
 def normalized_words(text: str) -> list[str]:
@@ -34,19 +44,28 @@ def normalized_words(text: str) -> list[str]:
     >>> normalized_words("TikTok’s Shop—launched!")
     ['tiktok', 's', 'shop', 'launched']
     """
+    if text.isascii():  # NFKD leaves ASCII as it is, and casefold() is lower() on it
+        return text.lower().translate(_ASCII_SEPARATORS).split()
     folded = unicodedata.normalize("NFKD", text.casefold())
-    # Combining marks are never ASCII: only the few non-ASCII characters of a text are looked at.
-    folded = _NON_ASCII.sub(_drop_combining, folded)
+    # Only the few distinct non-ASCII characters of a text are looked at: combining marks are dropped,
+    # other characters that are not word characters become spaces (both only split or join words).
+    for char in set(_NON_ASCII.findall(folded)):
+        if unicodedata.combining(char):
+            folded = folded.replace(char, "")
+        elif not _WORD.match(char):
+            folded = folded.replace(char, " ")
+    if folded.isascii():
+        return folded.translate(_ASCII_SEPARATORS).split()
     return _WORD.findall(folded)
 
 
-def _drop_combining(match: re.Match) -> str:
-    return "" if unicodedata.combining(match.group()) else match.group()
+def _hash_words(words: list[str]) -> str:
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
 
 
 def content_hash(text: str) -> str:
     """A hash of the normalised text: equal for texts that differ only in spacing, case or punctuation."""
-    return hashlib.sha1(" ".join(normalized_words(text)).encode("utf-8")).hexdigest()
+    return _hash_words(normalized_words(text))
 
 
 def shingles(words: list[str], size: int = SHINGLE_SIZE) -> set[str]:
@@ -55,51 +74,211 @@ def shingles(words: list[str], size: int = SHINGLE_SIZE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+def _shingle_bytes(words: list[str]) -> list[bytes]:
+    """The UTF-8 word 3-grams of ``words``, repeats included (a repeat leaves a minimum unchanged)."""
+    if len(words) < SHINGLE_SIZE:
+        return [" ".join(words).encode("utf-8")] if words else []
+    # Words never hold a line break: one join, one encode and one split instead of an encode per 3-gram.
+    grams = "\n".join([f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)])
+    return grams.encode("utf-8").split(b"\n")
+
+
 @lru_cache(maxsize=1)
-def _permutations():
+def _permutations() -> np.ndarray:
     """The scheme's permutations for NUM_PERM (seed 1), drawn once instead of for every signature."""
     return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
 
 
+def _signature_of_words(words: list[str]) -> np.ndarray:
+    """The MinHash hash values (uint32) of ``words``' 3-grams: what ``MinHash.update_batch`` computes."""
+    grams = _shingle_bytes(words)
+    if not grams:
+        return _EMPTY.copy()
+    sha1 = hashlib.sha1
+    # datasketch's sha1_hash32: the first 4 bytes of each SHA-1 digest, little-endian.
+    digests = np.frombuffer(b"".join([sha1(gram).digest() for gram in grams]), dtype="<u4")
+    hashed = digests[::5].astype(np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX
+    hashed ^= hashed >> s1
+    hashed *= m1
+    hashed ^= hashed >> s2
+    hashed *= m2
+    hashed ^= hashed >> s3
+    a, b = _permutations()
+    permuted = hashed[:, None] * a
+    permuted += b
+    return permuted.min(axis=0)
+
+
+def fingerprint(text: str) -> tuple[str, np.ndarray]:
+    """``content_hash(text)`` and the MinHash hash values of ``text``, from one pass over its words."""
+    words = normalized_words(text)
+    return _hash_words(words), _signature_of_words(words)
+
+
+def signature_values(text: str) -> np.ndarray:
+    return _signature_of_words(normalized_words(text))
+
+
 def minhash_of(text: str) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME, permutations=_permutations())
-    signature.update_batch([s.encode("utf-8") for s in shingles(normalized_words(text))])
-    return signature
+    return MinHash(
+        num_perm=NUM_PERM,
+        hashvalues=signature_values(text),
+        scheme=MINHASH_SCHEME,
+        permutations=_permutations(),
+    )
 
 
-def signature_to_bytes(signature: MinHash) -> bytes:
-    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+def signature_to_bytes(signature: MinHash | np.ndarray) -> bytes:
+    values = signature.hashvalues if isinstance(signature, MinHash) else signature
+    return np.asarray(values, dtype=np.uint64).tobytes()
 
 
 def signature_from_bytes(blob: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
 
+def signatures_from_blobs(blobs: Sequence[bytes]) -> np.ndarray:
+    """Stored signatures (``signature_to_bytes``) as one (n, NUM_PERM) uint32 array."""
+    if not blobs:
+        return np.empty((0, NUM_PERM), dtype=np.uint32)
+    return np.frombuffer(b"".join(blobs), dtype=np.uint64).reshape(len(blobs), NUM_PERM).astype(np.uint32)
+
+
+@lru_cache(maxsize=4)
+def lsh_bands(threshold: float) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH picks for ``threshold`` and NUM_PERM."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _values(signature: MinHash | np.ndarray) -> np.ndarray:
+    values = signature.hashvalues if isinstance(signature, MinHash) else signature
+    return np.asarray(values, dtype=np.uint32)
+
+
+# Odd 64-bit constants that mix a band's values (and the band's number) into one bucket key. Two bands
+# may share a key by chance: candidates are checked band by band, exactly, before they count.
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], np.uint64)
+
+
 class NearDuplicateIndex:
-    """An LSH index of article signatures that answers "which stored articles is this one a copy of?"."""
+    """An LSH index of article signatures that answers "which stored articles is this one a copy of?".
+
+    A stored article is a candidate when one of its bands (datasketch's: the same number of bands and
+    rows per band for the threshold) equals the query's, and a match when its estimated similarity reaches
+    the threshold. Bucket keys of the bulk-loaded rows are a sorted array; rows added since sit in a dict
+    until the next rebuild.
+    """
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._signatures: dict[str, MinHash] = {}
+        self._bands, self._band_rows = lsh_bands(threshold)
+        self._width = self._bands * self._band_rows
+        self._keys: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._signatures = np.empty((64, NUM_PERM), dtype=np.uint32)
+        self._sorted_keys = np.empty(0, dtype=np.uint64)
+        self._sorted_rows = np.empty(0, dtype=np.int64)
+        self._sorted_count = 0
+        self._recent: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(self._keys)
 
-    def add(self, key: str, signature: MinHash) -> None:
-        if key not in self._signatures:
-            self._lsh.insert(key, signature)
-            self._signatures[key] = signature
+    def bucket_keys(self, signatures: np.ndarray) -> np.ndarray:
+        """(n, bands) uint64 bucket keys of (n, NUM_PERM) signatures, for ``add`` and ``matches``."""
+        bands = signatures[:, : self._width].reshape(len(signatures), self._bands, self._band_rows)
+        keys = np.zeros((len(signatures), self._bands), dtype=np.uint64)
+        for row in range(self._band_rows):
+            keys ^= bands[:, :, row].astype(np.uint64) * _MIX[row % 3]
+            keys *= _MIX[3]
+        keys ^= np.arange(self._bands, dtype=np.uint64) * _MIX[0]
+        return keys
 
-    def add_all(self, items: Iterable[tuple[str, MinHash]]) -> None:
+    def _reserve(self, count: int) -> None:
+        needed = len(self._keys) + count
+        if needed > len(self._signatures):
+            grown = np.empty((max(needed, 2 * len(self._signatures)), NUM_PERM), dtype=np.uint32)
+            grown[: len(self._keys)] = self._signatures[: len(self._keys)]
+            self._signatures = grown
+
+    def _rebuild(self) -> None:
+        count = len(self._keys)
+        keys = self.bucket_keys(self._signatures[:count]).ravel()
+        order = np.argsort(keys, kind="stable")
+        self._sorted_keys = keys[order]
+        self._sorted_rows = order // self._bands
+        self._sorted_count = count
+        self._recent = {}
+
+    def add(self, key: str, signature: MinHash | np.ndarray, buckets: np.ndarray | None = None) -> None:
+        if key in self._row_of:
+            return
+        self._reserve(1)
+        row = len(self._keys)
+        self._signatures[row] = _values(signature)
+        self._keys.append(key)
+        self._row_of[key] = row
+        if row - self._sorted_count >= max(2048, self._sorted_count // 8):
+            self._rebuild()
+            return
+        if buckets is None:
+            buckets = self.bucket_keys(self._signatures[row : row + 1])[0]
+        for bucket in buckets.tolist():
+            self._recent.setdefault(bucket, []).append(row)
+
+    def add_many(self, keys: Sequence[str], signatures: np.ndarray) -> None:
+        """Add rows in bulk (a store's stored signatures): one rebuild instead of a bucket entry each."""
+        fresh = [n for n, key in enumerate(keys) if key not in self._row_of]
+        if len(set(keys)) != len(keys):  # keep the first of a repeated key, as add() would
+            seen: set[str] = set()
+            fresh = [n for n in fresh if not (keys[n] in seen or seen.add(keys[n]))]
+        self._reserve(len(fresh))
+        start = len(self._keys)
+        self._signatures[start : start + len(fresh)] = signatures[fresh]
+        for offset, n in enumerate(fresh):
+            self._keys.append(keys[n])
+            self._row_of[keys[n]] = start + offset
+        self._rebuild()
+
+    def add_all(self, items: Iterable[tuple[str, MinHash | np.ndarray]]) -> None:
         for key, signature in items:
             self.add(key, signature)
 
-    def matches(self, signature: MinHash) -> list[tuple[str, float]]:
+    def _candidates(self, query: np.ndarray, buckets: np.ndarray) -> np.ndarray:
+        starts = np.searchsorted(self._sorted_keys, buckets, side="left")
+        lengths = np.searchsorted(self._sorted_keys, buckets, side="right") - starts
+        total = int(lengths.sum())
+        # Positions starts[i] .. starts[i] + lengths[i] - 1 of every bucket, in one array.
+        found = [
+            self._sorted_rows[np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)]
+        ]
+        if self._recent:
+            found += [np.asarray(self._recent[b]) for b in buckets.tolist() if b in self._recent]
+        rows = np.unique(np.concatenate(found))
+        if not len(rows):
+            return rows
+        # A bucket key is a hash of a band: keep the rows that share a band exactly.
+        shape = (len(rows), self._bands, self._band_rows)
+        stored = self._signatures[rows, : self._width].reshape(shape)
+        same_band = (stored == query[: self._width].reshape(shape[1:])).all(axis=2).any(axis=1)
+        return rows[same_band]
+
+    def matches(
+        self, signature: MinHash | np.ndarray, buckets: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         """Stored keys whose estimated similarity reaches the threshold, most similar first."""
+        query = _values(signature)
+        if buckets is None:
+            buckets = self.bucket_keys(query[None, :])[0]
+        rows = self._candidates(query, buckets)
+        if not len(rows):
+            return []
+        equal = np.count_nonzero(self._signatures[rows] == query, axis=1)
         found = []
-        for key in self._lsh.query(signature):
-            similarity = signature.jaccard(self._signatures[key])
+        for row, count in zip(rows.tolist(), equal.tolist(), strict=True):
+            similarity = count / NUM_PERM  # datasketch's MinHash.jaccard
             if similarity >= self.threshold:
-                found.append((key, similarity))
+                found.append((self._keys[row], similarity))
         return sorted(found, key=lambda pair: (-pair[1], pair[0]))

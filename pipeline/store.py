@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
 from pipeline.dedup import (
     MIN_WORDS_FOR_NEAR_DUPLICATE,
+    NUM_PERM,
     NearDuplicateIndex,
-    content_hash,
-    minhash_of,
-    signature_from_bytes,
+    fingerprint,
     signature_to_bytes,
+    signatures_from_blobs,
 )
 from pipeline.schema import open_database
 from pipeline.urls import article_id, canonicalize_url, redact_text, redact_url
@@ -81,6 +85,144 @@ class AddOutcome:
     similarity: float | None = None
 
 
+_ARTICLE_COLUMNS = (
+    "id, url, canonical_url, source, title, published_at, published_from, language, author, text,"
+    " word_count, content_hash, duplicate_of, duplicate_reason, duplicate_similarity, fetched_at, crawl_run_id"
+)
+_INSERT_ARTICLES = f"insert into articles ({_ARTICLE_COLUMNS}) values "
+_INSERT_SIGNATURES = "insert into article_signatures (article_id, minhash) values "
+# Rows per insert statement. The full-text index takes in a statement's rows at its end: one statement
+# of many rows costs a third of as many one-row statements. A few fixed sizes keep the statements in
+# sqlite3's cache; the last rows of a batch (fewer than the smallest size) go in one by one.
+_STATEMENT_ROWS = (64, 16, 4)
+# Parameters per lookup query: under SQLite's smallest limit on host parameters (999).
+_LOOKUP_CHUNK = 400
+
+
+@lru_cache(maxsize=32)
+def _insert_statement(insert: str, width: int, rows: int) -> str:
+    return insert + ", ".join(["(" + ", ".join("?" * width) + ")"] * rows)
+
+
+def insert_rows(connection: sqlite3.Connection, insert: str, rows: list[tuple]) -> None:
+    """Run ``insert`` (``insert into t (columns) values ``) for ``rows``, many rows per statement."""
+    if not rows:
+        return
+    width, limit = len(rows[0]), connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    done = 0
+    for size in _STATEMENT_ROWS:
+        if size * width > limit:
+            continue
+        statement = _insert_statement(insert, width, size)
+        while len(rows) - done >= size:
+            connection.execute(statement, [value for row in rows[done : done + size] for value in row])
+            done += size
+    connection.executemany(_insert_statement(insert, width, 1), rows[done:])
+
+
+class _Batch:
+    """One ``add_articles`` call: what the store holds is read once for the whole batch, then each record
+    is judged in order against it and the records before it, and the rows are written together."""
+
+    def __init__(self, store: Store, records: list[ArticleRecord], crawl_run_id: int | None) -> None:
+        self.store, self.records, self.crawl_run_id = store, records, crawl_run_id
+        self.canonicals = [stored_url(r.canonical_url or r.url) for r in records]
+        self.keys = [article_id(c) for c in self.canonicals]
+        self.fingerprints = [fingerprint(r.text) for r in records]
+        self.buckets: np.ndarray | None = None  # the index's bucket keys of every signature, when needed
+        self.known: dict[str, str] = {}  # id or canonical URL -> id of the stored row
+        self.first_with_hash: dict[str, str] = {}  # content hash -> smallest id with that hash
+        self.pending: list[tuple] = []
+        self.pending_signatures: list[tuple[str, bytes]] = []
+        self._look_up()
+
+    def _look_up(self) -> None:
+        db = self.store.db
+        wanted = sorted(set(self.keys) | set(self.canonicals))
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            part = wanted[start : start + _LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(part))
+            query = (
+                f"select id, canonical_url from articles where id in ({marks}) or canonical_url in ({marks})"
+            )
+            for key, canonical in db.execute(query, part + part):
+                self.known[key] = key
+                self.known[canonical] = key
+        hashes = sorted({text_hash for text_hash, _ in self.fingerprints})
+        for start in range(0, len(hashes), _LOOKUP_CHUNK):
+            part = hashes[start : start + _LOOKUP_CHUNK]
+            query = (
+                "select content_hash, min(id) from articles"
+                f" where content_hash in ({', '.join('?' * len(part))}) group by content_hash"
+            )
+            self.first_with_hash.update(db.execute(query, part))
+
+    def flush(self) -> None:
+        """Write the rows judged so far (before a group handover reads and updates stored rows)."""
+        if self.pending:
+            insert_rows(self.store.db.conn, _INSERT_ARTICLES, self.pending)
+            insert_rows(self.store.db.conn, _INSERT_SIGNATURES, self.pending_signatures)
+            self.pending, self.pending_signatures = [], []
+
+    def add(self, n: int) -> AddOutcome:
+        record, canonical, key = self.records[n], self.canonicals[n], self.keys[n]
+        stored = self.known.get(key) or self.known.get(canonical)
+        if stored:
+            return AddOutcome("known", stored, record.url, stored, "same canonical URL")
+        text_hash, signature = self.fingerprints[n]
+        word_count = len(record.text.split())
+        index = self.store._index()  # loaded the first time a record is not known by its URL
+        if self.buckets is None:
+            signatures = np.array([values for _, values in self.fingerprints])
+            self.buckets = index.bucket_keys(signatures.reshape(len(self.records), NUM_PERM))
+        buckets = self.buckets[n]
+        match: tuple[str, str, float | None] | None = None  # (stored id, reason, similarity)
+        same_text = self.first_with_hash.get(text_hash)
+        if same_text:
+            match = (same_text, "same text", 1.0)
+        elif word_count >= MIN_WORDS_FOR_NEAR_DUPLICATE:
+            near = index.matches(signature, buckets)
+            if near:
+                match = (near[0][0], "near duplicate", round(near[0][1], 3))
+
+        duplicate_of = original = None
+        if match:
+            self.flush()
+            original, theirs = self.store._root(match[0])
+            mine = parse_timestamp(record.published_at)
+            if mine is not None and (parse_timestamp(theirs) is None or mine < parse_timestamp(theirs)):
+                # The new record was published first: it becomes the original of the whole group.
+                self.store.db.execute(
+                    "update articles set duplicate_of = ?, duplicate_reason = ?, duplicate_similarity = ?"
+                    " where id = ? or duplicate_of = ?",
+                    [key, match[1], match[2], original, original],
+                )
+            else:
+                duplicate_of = original
+
+        # Ingested fields may be any JSON value: stored as sqlite-utils stores them (objects as JSON text).
+        source, title, published_at, published_from, language, author, fetched_at = map(
+            jsonify_if_needed,
+            (record.source, record.title, record.published_at, record.published_from, record.language,
+             record.author, record.fetched_at),
+        )  # fmt: skip
+        self.pending.append(
+            (
+                key, redact_url(record.url), canonical, source, title, published_at, published_from, language,
+                author, record.text, word_count, text_hash, duplicate_of, match[1] if duplicate_of else None,
+                match[2] if duplicate_of else None, fetched_at, self.crawl_run_id,
+            )
+        )  # fmt: skip
+        self.pending_signatures.append((key, signature_to_bytes(signature)))
+        self.known[key] = self.known[canonical] = key
+        if text_hash not in self.first_with_hash or key < self.first_with_hash[text_hash]:
+            self.first_with_hash[text_hash] = key
+        index.add(key, signature, buckets)
+        if match:
+            return AddOutcome("copy", key, record.url, duplicate_of or original, match[1], match[2])
+        return AddOutcome("new", key, record.url)
+
+
 class Store:
     """The article side of the database.
 
@@ -98,97 +240,41 @@ class Store:
     def _index(self) -> NearDuplicateIndex:
         if self._near_duplicates is None:
             index = NearDuplicateIndex()
-            rows = self.db.execute("select article_id, minhash from article_signatures")
-            index.add_all((key, signature_from_bytes(blob)) for key, blob in rows)
+            cursor = self.db.execute("select article_id, minhash from article_signatures")
+            keys: list[str] = []
+            parts = [signatures_from_blobs([])]
+            while rows := cursor.fetchmany(10_000):  # a part at a time: the blobs are 1 KB each
+                keys += [key for key, _ in rows]
+                parts.append(signatures_from_blobs([blob for _, blob in rows]))
+            index.add_many(keys, np.concatenate(parts))
             self._near_duplicates = index
         return self._near_duplicates
 
-    def _root(self, key: str) -> dict:
-        """The original that ``key`` is a copy of (or ``key``'s own row)."""
-        row = self.db["articles"].get(key)
+    def _root(self, key: str) -> tuple[str, str | None]:
+        """(id, published_at) of the original that ``key`` is a copy of (or ``key``'s own)."""
+        query = "select id, duplicate_of, published_at from articles where id = ?"
+        row = self.db.execute(query, [key]).fetchone()
         seen = {key}
-        while row["duplicate_of"] and row["duplicate_of"] not in seen:
-            seen.add(row["duplicate_of"])
-            row = self.db["articles"].get(row["duplicate_of"])
-        return row
+        while row[1] and row[1] not in seen:
+            seen.add(row[1])
+            row = self.db.execute(query, [row[1]]).fetchone()
+        return row[0], row[2]
 
     def add_articles(
         self, records: Iterable[ArticleRecord], crawl_run_id: int | None = None
     ) -> list[AddOutcome]:
-        """Store ``records`` in one transaction, deduplicating against the store and each other."""
-        outcomes = []
+        """Store ``records`` in one transaction, deduplicating against the store and each other.
+
+        Each record is judged as if the ones before it were stored already; the store is asked once per
+        batch which URLs and texts it holds, and the rows go in with one ``executemany`` per table.
+        """
+        batch = _Batch(self, list(records), crawl_run_id)
         with self.db.atomic():
-            for record in records:
-                outcomes.append(self._add_one(record, crawl_run_id))
+            outcomes = [batch.add(n) for n in range(len(batch.records))]
+            batch.flush()
         return outcomes
 
-    def _add_one(self, record: ArticleRecord, crawl_run_id: int | None) -> AddOutcome:
-        canonical = stored_url(record.canonical_url or record.url)
-        key = article_id(canonical)
-        articles = self.db["articles"]
-        existing = self.db.execute(
-            "select id from articles where id = ? or canonical_url = ?", [key, canonical]
-        ).fetchone()
-        if existing:
-            return AddOutcome("known", existing[0], record.url, existing[0], "same canonical URL")
-
-        text_hash = content_hash(record.text)
-        word_count = len(record.text.split())
-        signature = minhash_of(record.text)
-        match: tuple[str, str, float | None] | None = None  # (stored id, reason, similarity)
-        same_text = self.db.execute(
-            "select id from articles where content_hash = ? order by id limit 1", [text_hash]
-        ).fetchone()
-        if same_text:
-            match = (same_text[0], "same text", 1.0)
-        elif word_count >= MIN_WORDS_FOR_NEAR_DUPLICATE:
-            near = self._index().matches(signature)
-            if near:
-                match = (near[0][0], "near duplicate", round(near[0][1], 3))
-
-        duplicate_of = None
-        if match:
-            original = self._root(match[0])
-            mine = parse_timestamp(record.published_at)
-            theirs = parse_timestamp(original["published_at"])
-            if mine is not None and (theirs is None or mine < theirs):
-                # The new record was published first: it becomes the original of the whole group.
-                self.db.execute(
-                    "update articles set duplicate_of = ?, duplicate_reason = ?, duplicate_similarity = ?"
-                    " where id = ? or duplicate_of = ?",
-                    [key, match[1], match[2], original["id"], original["id"]],
-                )
-            else:
-                duplicate_of = original["id"]
-
-        articles.insert(
-            {
-                "id": key,
-                "url": redact_url(record.url),
-                "canonical_url": canonical,
-                "source": record.source,
-                "title": record.title,
-                "published_at": record.published_at,
-                "published_from": record.published_from,
-                "language": record.language,
-                "author": record.author,
-                "text": record.text,
-                "word_count": word_count,
-                "content_hash": text_hash,
-                "duplicate_of": duplicate_of,
-                "duplicate_reason": match[1] if duplicate_of else None,
-                "duplicate_similarity": match[2] if duplicate_of else None,
-                "fetched_at": record.fetched_at,
-                "crawl_run_id": crawl_run_id,
-            }
-        )
-        self.db["article_signatures"].insert({"article_id": key, "minhash": signature_to_bytes(signature)})
-        self._index().add(key, signature)
-        if match:
-            return AddOutcome("copy", key, record.url, duplicate_of or original["id"], match[1], match[2])
-        return AddOutcome("new", key, record.url)
-
-    # -- crawl pages ------------------------------------------------------------------------------
+        # -- crawl pages ------------------------------------------------------------------------------
 
     def is_settled(self, url: str) -> bool:
         """Whether the crawler is done with ``url``: stored, judged a non-article, or given up on."""

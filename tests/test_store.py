@@ -1,9 +1,11 @@
 from itertools import combinations
 
 import pytest
+import sqlite_utils
 
 from demo.build import load_stories
 from pipeline.dedup import NEAR_DUPLICATE_THRESHOLD, content_hash, minhash_of
+from pipeline.schema import migrate
 from pipeline.store import ArticleRecord, Store
 
 STORIES = {f"{s.outlet.domain}/{s.slug}": s for s in load_stories()}
@@ -132,3 +134,41 @@ def test_crawl_run_row(db):
     row = store.finish_crawl_run(run, {"pages": 3, "new_articles": 2}, "ok")
     assert (row["pages"], row["new_articles"], row["status"], row["sources"]) == (3, 2, "ok", "a, b")
     assert row["finished_at"] >= row["started_at"]
+
+
+def mixed_records() -> list[ArticleRecord]:
+    """Demo stories with their syndicated copies, exact copies published earlier and later, the same URL
+    again, short texts and undated ones: every way a record can meet the ones before it."""
+    records = []
+    for n, key in enumerate(sorted(STORIES)):
+        records.append(record(key))
+        text = plain(STORIES[key])
+        if n % 3 == 0:
+            published = ["2001-01-01T00:00:00+00:00", None, "2099-01-01"][n % 9 // 3]
+            records.append(
+                record(key, url=f"https://mirror.example/{n}", text=text.upper(), published_at=published)
+            )
+        if n % 4 == 1:
+            records.append(record(key, url=STORIES[key].url + "?utm_source=feed", text="Changed text."))
+        if n % 5 == 2:
+            records.append(record(key, url=f"https://short.example/{n}", text=" ".join(text.split()[:30])))
+    return records
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 5, 17, 100])
+def test_a_batch_judges_each_record_as_if_the_ones_before_it_were_stored(db, batch_size):
+    records = mixed_records()
+    expected_db = sqlite_utils.Database(memory=True)
+    migrate(expected_db)
+    expected = [Store(expected_db).add_articles([r])[0] for r in records]  # one record per call
+    store = Store(db)
+    outcomes = []
+    for start in range(0, len(records), batch_size):
+        outcomes += store.add_articles(records[start : start + batch_size])
+    assert outcomes == expected
+    assert {o.status for o in outcomes} == {"new", "copy", "known"}
+    assert {o.reason for o in outcomes} >= {"same text", "near duplicate", "same canonical URL"}
+    for table in ("articles", "article_signatures"):
+        assert list(db.query(f"select * from {table} order by 1")) == list(
+            expected_db.query(f"select * from {table} order by 1")
+        )
