@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parent / "data"
 ENTITY_LABELS = ("ORG", "PERSON", "GPE", "NORP", "PRODUCT", "MONEY", "PERCENT", "LOC")
 ACTOR_LABELS = ("ORG", "PERSON", "GPE", "NORP")
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "across", "throughout", "into", "inside"}
+# Labels of names that stand for one actor throughout an article.
+NAME_LABELS = ("ORG", "PERSON", "PRODUCT")
+# How often an article must write a capitalised word mid-sentence for it to count as a name the model missed.
+MIN_NAME_REPEATS = 2
 # Kept as written: amounts are not names.
 LITERAL_LABELS = ("MONEY", "PERCENT")
 COMPANY_SUFFIX = re.compile(
@@ -88,8 +93,119 @@ def _name_word(token: Token) -> bool:
     )
 
 
+def _recurring_names(doc: Doc) -> list[Span]:
+    """Organisations the model missed because their name is also a common word ("Arm", "Block"): a
+    capitalised proper noun standing alone outside any entity, that the article writes at least twice
+    mid-sentence (where a capital marks a name); then each of its bare uses, sentence starts included."""
+    from collections import Counter
+
+    from spacy.tokens import Span
+
+    def is_name(token: Token) -> bool:
+        return token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha
+
+    def is_suffix(token: Token) -> bool:
+        return bool(COMPANY_SUFFIX.search(" " + token.text))
+
+    def bare(token: Token) -> bool:
+        """A name on its own: not part of an entity or of a longer name ("Markets" of "Digital Markets Act")."""
+        before = doc[token.i - 1] if token.i > 0 and not token.is_sent_start else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        return (
+            is_name(token)
+            and not token.ent_type_
+            and not is_suffix(token)
+            and not (token.dep_ == "compound" and token.head.ent_type_)  # "President" of "President Biden"
+            and not (before is not None and is_name(before))
+            and not (after is not None and (after.ent_type_ or (is_name(after) and not is_suffix(after))))
+        )
+
+    counts = Counter(t.text for t in doc if not t.is_sent_start and bare(t))
+    names = {(text,): "ORG" for text, n in counts.items() if n >= MIN_NAME_REPEATS}
+    # One name, one sense per article: a name the model found somewhere ("TikTok Shop", "SLIM") is that
+    # name wherever else the article writes it.
+    for entity in doc.ents:
+        if entity.label_ in NAME_LABELS and entity.text[:1].isupper() and all(t.is_alpha for t in entity):
+            names.setdefault(tuple(t.text for t in entity), entity.label_)
+    longest = max((len(words) for words in names), default=0)
+    spans: list[Span] = []
+    i = 0
+    while i < len(doc):
+        match = next(
+            (
+                words
+                for n in range(longest, 0, -1)
+                if (words := tuple(t.text for t in doc[i : i + n])) in names and _unlabelled(doc[i : i + n])
+            ),
+            None,
+        )
+        end = i + len(match) if match is not None else i
+        while match is not None and end < len(doc) and is_name(doc[end]) and not doc[end].ent_type_:
+            end += 1  # "Quill Holdings", "TikTok Shop": a longer name of the same organisation
+        if match is None or not _stands_alone(doc, i, end, is_name, is_suffix):
+            i += 1
+            continue
+        spans.append(Span(doc, i, end, label=names[match]))
+        i = end
+    return spans
+
+
+def _unlabelled(tokens: Span) -> bool:
+    return not any(t.ent_type_ for t in tokens)
+
+
+def _stands_alone(doc: Doc, start: int, end: int, is_name, is_suffix) -> bool:
+    """Whether tokens make a whole name: no name word just before them or just after (but a suffix), and
+    no entity they modify ("President" of "President Biden")."""
+    first, last = doc[start], doc[end - 1]
+    before = doc[start - 1] if start > 0 and not first.is_sent_start else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and is_name(before):
+        return False
+    if after is not None and (after.ent_type_ or (is_name(after) and not is_suffix(after))):
+        return False
+    return not (last.dep_ == "compound" and last.head.ent_type_) and not is_suffix(first)
+
+
+def _organisations_taken_for_places(doc: Doc) -> set[str]:
+    """Names the model labelled GPE that no gazetteer knows as a place and that the article never uses as
+    one ("sell Arm to Nvidia", "Tokopedia's sellers"): organisations. A place is somewhere things happen:
+    "in Renton", "near Kikuyo", "a Cambridge-based designer"."""
+    from nlp.markets import resolve_market
+
+    unknown: dict[str, bool] = {}  # text -> used as a place somewhere in the article
+    for entity in doc.ents:
+        if entity.label_ != "GPE" or resolve_market(entity.text) is not None:
+            continue
+        root = entity.root
+        after = doc[entity.end : entity.end + 2]
+        # "near the Shioli crater": the name of a place modifies the noun that is the place.
+        where = root.head if root.dep_ == "compound" and root.head.pos_ == "NOUN" else root
+        as_place = (where.dep_ == "pobj" and where.head.lower_ in LOCATIVE_PREPOSITIONS) or (
+            len(after) == 2 and after[0].text == "-" and after[1].lower_ == "based"
+        )
+        unknown[entity.text] = unknown.get(entity.text, False) or as_place
+    return {text for text, as_place in unknown.items() if not as_place}
+
+
 def entities_in_doc(doc: Doc) -> list[EntityMention]:
-    """Entity mentions of a parsed article, with surnames resolved to the full names used in it."""
+    """Entity mentions of a parsed article, with surnames resolved to the full names used in it.
+
+    Names the model missed but the article repeats ("Arm") are added to ``doc.ents`` as organisations, and
+    names it took for places that are none ("Nvidia") are relabelled so, in ``doc.ents`` too: the rules that
+    read token labels see them as organisations.
+    """
+    from spacy.tokens import Span
+
+    recovered = _recurring_names(doc)
+    if recovered:
+        doc.set_ents(recovered, default="unmodified")
+    organisations = _organisations_taken_for_places(doc)
+    if organisations:
+        doc.ents = [
+            Span(doc, e.start, e.end, label="ORG") if e.label_ == "GPE" and e.text in organisations else e
+            for e in doc.ents
+        ]
     mentions = []
     for entity in doc.ents:
         if entity.label_ not in ENTITY_LABELS:

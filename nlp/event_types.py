@@ -73,6 +73,21 @@ PLAN_HEADS = {
     "due",
 }
 FUTURE_AUXILIARIES = {"will", "shall", "'ll"}
+# What is traded on a stock market: "shares rose", "dealings begin", "the listing opened" are market figures.
+SHARE_WORDS = {
+    "share",
+    "shares",
+    "stock",
+    "stocks",
+    "trading",
+    "dealings",
+    "dealing",
+    "listing",
+    "flotation",
+    "ipo",
+}
+AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 OBLIGATION_AUXILIARIES = {"must"}
 # A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
 SCHEDULED_WITHIN_DAYS = 14
@@ -118,7 +133,7 @@ def trigger_key(token: Token) -> str | None:
     if lemma not in table and token.pos_ == "VERB":
         lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
-        if child.dep_ in ("prt", "advmod", "acomp", "dobj") and f"{lemma} {child.lower_}" in table:
+        if child.dep_ in ("prt", "advmod", "acomp", "dobj", "attr") and f"{lemma} {child.lower_}" in table:
             return f"{lemma} {child.lower_}"
         if child.dep_ == "prep":  # "enter into force", "go on sale", "letter of intent"
             for grandchild in child.children:
@@ -178,6 +193,8 @@ def event_type_of(
     if _is_negated(token):
         return None
     original = token
+    if key in _light() and _is_personnel_change(token, key, _head_words(_object_tokens(token))):
+        return "other"  # "became chief executive in January", before "with a mandate to..." is looked at
     if key in _light() and (governed := _governed_trigger(token)) is not None:
         token, key = governed, trigger_key(governed) or governed.lemma_.lower()
     if key in RULE_NOUNS:
@@ -187,16 +204,26 @@ def event_type_of(
             return "ban"
     event_type = triggers().get(key, "other")
     tables = rule_tables()
+    subject = _subject(token) or _subject(original)
+    subject_words = _words_of(subject)
+    if subject_words & set(tables.get("judicial", {}).get("words", [])) and event_type != "ban":
+        return "legal"  # "a jury found on Friday that...", "the court ordered", "prosecutors concluded"
     places = [m for m in markets if m[:1].isupper()]
     object_tokens = _object_tokens(token)
     subtree_words = {w.lower_ for w in object_tokens}
+    if event_type == "regulation" and any(
+        triggers().get(trigger_key(o) or "") == "ban" for o in _direct_objects(token)
+    ):
+        event_type = "ban"  # "ordered the grounding of 171 jets", "imposed a ban on exports"
     if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
         return "other"  # an airliner's flight is no launch; a rocket's first or test flight is
-    if _is_personnel_change(token, key, subtree_words):
+    if _is_personnel_change(token, key, _head_words(object_tokens)):
         return "other"  # "took over as chief executive", "he would leave by the end of the year"
     trade = tables.get("trade", {})
     if key in trade.get("lemmas", []) and token.pos_ == "NOUN":
         event_type = "deal"  # "a purchase that ...", "the sale of its stake": the noun names the deal
+    elif key in trade.get("lemmas", []) and _sells_own_shares(token):
+        event_type = "financial"  # "Arm sold its shares at $51": an offering, not a sale of a business
     elif key in trade.get("lemmas", []):
         has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
         if has_company or subtree_words & set(trade.get("deal_objects", [])):
@@ -209,11 +236,23 @@ def event_type_of(
         tables.get("rules", {}).get("objects", [])
     ):
         event_type = "regulation"  # "paused enforcement", "suspended the tariff"
-    if event_type in ("launch", "market_entry") and any(
+    if event_type in ("launch", "market_entry", "market_exit") and any(
         w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
     ):
-        event_type = "financial"  # "the market expanded by 9 percent"
-    amounts = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+        event_type = "financial"  # "the market expanded by 9 percent", "the shares closed above $63"
+    if event_type in ("launch", "market_entry", "market_exit", "deal") and subject_words & SHARE_WORDS:
+        event_type = "financial"  # "dealings are due to begin on the Nasdaq", "its shares closed higher"
+    if event_type == "launch" and {w.lemma_.lower() for w in _direct_objects(token)} & set(
+        tables.get("information", {}).get("objects", [])
+    ):
+        event_type = "other"  # "released a picture of the lander": information, not a product
+    if key == "loss" and not any(w.ent_type_ in AMOUNT_LABELS for w in token.subtree):
+        event_type = "other"  # "the loss of a door plug", "loss of contact": no money lost
+    if key == "vote" and subject is not None and not _is_legislator(subject):
+        event_type = "other"  # "machinists voted to accept the offer", "Britons voted to leave"
+    if event_type == "ban" and _is_self_imposed(token, subject):
+        event_type = "other"  # "the airline grounded its fleet": a company's own step, not a government's ban
+    amounts = AMOUNT_LABELS
     if key in tables.get("thresholds", {}).get("lemmas", []):
         if any(w.ent_type_ in amounts for w in object_tokens):
             event_type = "financial"  # "Nvidia's value topped $3 trillion", "the yen passed 160 per dollar"
@@ -245,6 +284,92 @@ def event_type_of(
     ):
         return "forecast"
     return event_type
+
+
+def _sells_own_shares(token: Token) -> bool:
+    return any(
+        o.lower_ in SHARE_WORDS
+        and any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in o.children)
+        for o in _direct_objects(token)
+    )
+
+
+def judicial_act(token: Token) -> str | None:
+    """A verb whose subject is a court, a jury or prosecutors reports a legal fact whatever the verb ("a jury
+    found on Friday that...", "prosecutors concluded in May that..."): its lemma, taken as a trigger."""
+    if token.pos_ != "VERB":
+        return None
+    subject = _subject(token)
+    if _words_of(subject) & set(rule_tables().get("judicial", {}).get("words", [])):
+        return token.lemma_.lower()
+    return None
+
+
+def _head_words(tokens: list[Token]) -> set[str]:
+    """The words that head their phrase: "executive" in "chief executive", not in "an executive order"."""
+    return {w.lower_ for w in tokens if w.dep_ not in ("amod", "compound")}
+
+
+def _subject(token: Token) -> Token | None:
+    """The subject of a trigger, or of the verb it completes ("dealings are due to begin": dealings)."""
+    node = token
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        if node.dep_ not in ("xcomp", "acomp") or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _words_of(subject: Token | None) -> set[str]:
+    """The words naming a subject: its head and its compounds ("competition authorities", "federal jury")."""
+    if subject is None:
+        return set()
+    return {subject.lower_, subject.lemma_.lower()} | {
+        c.lower_ for c in subject.children if c.dep_ in ("compound", "amod")
+    }
+
+
+def _is_legislator(subject: Token) -> bool:
+    words = set(rule_tables().get("legislators", {}).get("words", []))
+    words |= set(rule_tables().get("public_bodies", {}).get("words", []))
+    if subject.ent_type_ in ("GPE",):
+        return True  # "Japan voted against the resolution": a state's vote
+    return (
+        bool(_words_of(subject) & words)
+        or subject.ent_type_ == "ORG"
+        and any(w in subject.text.lower() for w in words)
+    )
+
+
+def _is_self_imposed(token: Token, subject: Token | None) -> bool:
+    """A ban a company puts on itself or its own things: "Alaska grounded its fleet", "the bank blocked its
+    customers' transfers"; a government's ban names no such owner ("the FAA grounded 171 jets")."""
+    if any(
+        c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS
+        for o in _direct_objects(token)
+        for c in o.children
+    ):
+        return True
+    if subject is None or subject.ent_type_ != "ORG":
+        return False
+    from nlp.markets import institution_market
+
+    if institution_market(subject.text) or _is_public_body_name(subject):
+        return False
+    return True
+
+
+def _is_public_body_name(subject: Token) -> bool:
+    name = " ".join(w.lower_ for w in subject.subtree if w.dep_ not in ("relcl", "acl", "punct"))
+    words = rule_tables().get("public_bodies", {}).get("words", [])
+    return any(f" {word} " in f" {name} " for word in words)
+
+
+def _direct_objects(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
 
 
 def _place_of(token: Token, object_tokens: list[Token], places: list[str]) -> bool:
@@ -286,7 +411,7 @@ def _object_tokens(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
             found += list(child.subtree)
-        elif child.dep_ == "prep":
+        elif child.dep_ in ("prep", "dative"):  # "sell it to Nvidia"
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     found += list(grandchild.subtree)

@@ -12,6 +12,7 @@ a sentence that names neither continues the actors of the story's last one that 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
-from nlp.event_types import event_type_of, rule_tables, trigger_key
+from nlp.event_types import event_type_of, judicial_act, rule_tables, trigger_key
 from nlp.markets import institution_market, resolve_market
 
 if TYPE_CHECKING:
@@ -27,6 +28,31 @@ if TYPE_CHECKING:
 
 # Prepositions that put a date on the event itself, rather than on a deadline or a target.
 EVENT_TIME_PREPOSITIONS = {"on", "in", "at", "during", "since", "early", "late", "last", "this"}
+PLACE_PREPOSITIONS = {
+    "in",
+    "at",
+    "from",
+    "to",
+    "into",
+    "near",
+    "across",
+    "throughout",
+    "inside",
+    "outside",
+    "around",
+}
+# Prepositions that name another, earlier or later, event: "grounded after two crashes".
+SEQUENCE_PREPOSITIONS = {"after", "before", "following"}
+# ... and those that set a noun beside a verb's act rather than make it the act's object.
+ADJUNCT_PREPOSITIONS = SEQUENCE_PREPOSITIONS | {
+    "since",
+    "until",
+    "during",
+    "despite",
+    "amid",
+    "with",
+    "without",
+}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
 PRECISION_BONUS = {"day": 0.1, "week": 0.06, "month": 0.05, "quarter": 0.03, "year": 0.0}
 # Types whose present perfect ("has launched") reports a fresh fact rather than a trend ("has grown").
@@ -55,6 +81,11 @@ DOCUMENT_NOUNS = {
     "season",
 }
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
+# Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
+QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+# Modifiers that make a noun a record or a first, whose date is the comparison's scope, not the fact's date:
+# "the largest flotation this year", "for the first time since 1990".
+FIRST_WORDS = {"first", "only"}
 
 
 @dataclass
@@ -96,6 +127,41 @@ def _clause_verb(token: Token) -> Token:
     return node
 
 
+def _argument_of_trigger(noun: Token, trigger_ids: set[int]) -> bool:
+    """Whether a noun is what a trigger verb acts on ("vote on the agreement", "announce its decision"):
+    then the verb's act is the dated fact, not the noun's."""
+    if noun.dep_ in ("dobj", "nsubjpass", "attr"):
+        return noun.head.i in trigger_ids
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ not in ADJUNCT_PREPOSITIONS:
+        return noun.head.head.i in trigger_ids and noun.head.head.pos_ in ("VERB", "AUX")
+    return False
+
+
+def _dated_noun(head: Token, trigger_ids: set[int]) -> Token | None:
+    """The trigger noun a date modifies, before any verb: "its US launch in September 2023", "the crashes
+    of two jets in October 2018"; and, as read, the event an "after" or "before" phrase names just before
+    the date ("grounded after two crashes, in Indonesia in October 2018"), whatever the parse hung it on."""
+    node = head
+    for _ in range(4):
+        if node.dep_ != "pobj" or node.head.dep_ != "prep":
+            break
+        owner = node.head.head
+        if owner.pos_ not in ("NOUN", "PROPN"):
+            break
+        if owner.i in trigger_ids and not _argument_of_trigger(owner, trigger_ids):
+            return owner
+        node = owner
+    if node.dep_ == "pobj" and node.head.dep_ == "prep":
+        verb = node.head.head
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in SEQUENCE_PREPOSITIONS and prep.i < head.i:
+                event = next((c for c in prep.children if c.dep_ == "pobj" and c.i in trigger_ids), None)
+                between = head.doc[event.i + 1 : head.i] if event is not None else []
+                if event is not None and not any(t.pos_ in ("VERB", "AUX") for t in between):
+                    return event
+    return None
+
+
 def _attach(head: Token, sentence_triggers: list[tuple[Token, str]]):
     """The trigger a date belongs to, and how far it sits from it in the tree.
 
@@ -104,12 +170,21 @@ def _attach(head: Token, sentence_triggers: list[tuple[Token, str]]):
     ("said on Monday that it would buy"), else the nearest trigger of the sentence.
     """
     trigger_ids = {token.i for token, _ in sentence_triggers}
+    noun = _dated_noun(head, trigger_ids)
+    if noun is not None:
+        return noun, _path_length(head, noun)
     verb = _clause_verb(head)
     for _ in range(4):
         if verb.i in trigger_ids:
             return verb, _path_length(head, verb)
         if verb.dep_ == "xcomp" and verb.head.i in trigger_ids:
             return verb.head, _path_length(head, verb.head)  # "stopped taking orders in early October"
+        if (
+            verb.dep_ in ("acl", "relcl")
+            and verb.head.i in trigger_ids
+            and verb.head.pos_ in ("NOUN", "PROPN")
+        ):
+            return verb.head, _path_length(head, verb.head)  # "the cap set by the regulator in January"
         in_clause = [t for t, _ in sentence_triggers if _clause_verb(t).i == verb.i or t.head.i == verb.i]
         if in_clause:
             nearest = min(in_clause, key=lambda t: (_path_length(head, t), abs(t.i - head.i)))
@@ -174,15 +249,33 @@ def _pronoun_actors(
     return found
 
 
+def _is_where(doc: Doc, entity: EntityMention) -> bool:
+    """Whether a name stands where a place does: after "in", "at", "from", "near" ("shares rose in New York")."""
+    span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:  # "in Germany, France and Italy"
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
+
+
 def _sentence_actors(
-    sentence_triggers, inside: list[EntityMention], earlier: list[EntityMention]
+    doc: Doc, sentence_triggers, inside: list[EntityMention], earlier: list[EntityMention]
 ) -> list[str]:
     actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
     actors += _pronoun_actors(sentence_triggers, earlier, actors)
     if not actors:
         # A country can act ("Japan's government", "the United States announced"); a nationality
-        # ("Italian users") names a place, not who acted.
-        actors = list(dict.fromkeys(e.name for e in inside if e.label in ACTOR_LABELS and e.label != "NORP"))
+        # ("Italian users") names a place, not who acted, and so does a place where something happened
+        # ("trading in New York", "lifted off from the space centre").
+        actors = list(
+            dict.fromkeys(
+                e.name
+                for e in inside
+                if e.label in ACTOR_LABELS and e.label != "NORP" and not _is_where(doc, e)
+            )
+        )
     if not actors:
         # "The court heard the case": an institution named by a common noun is still an actor ("analysts"
         # or "the market" are not).
@@ -194,6 +287,29 @@ def _sentence_actors(
             if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in bodies
         ]
     return actors
+
+
+def _is_comparison_scope(head: Token) -> bool:
+    """Whether a date is the scope of a record or a first ("the largest flotation anywhere this year", "for the
+    first time since 1990", "its biggest gain since March") rather than the date of a fact."""
+    node, preposition = head, ""
+    if node.dep_ == "pobj" and node.head.dep_ == "prep":
+        preposition, node = node.head.lower_, node.head
+    elif node.dep_ != "npadvmod":
+        return False
+    anchor = node.head
+    if anchor.lemma_ == "be":  # "what will be the largest flotation this year"
+        anchor = next((c for c in anchor.children if c.dep_ == "attr"), anchor)
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    modifiers = [c for c in anchor.children if c.dep_ in ("amod", "advmod")]
+    if any(c.tag_ in ("JJS", "RBS") for c in modifiers):
+        return True
+    return preposition == "since" and any(c.lower_ in FIRST_WORDS for c in modifiers)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTE.finditer(text)]
 
 
 def _attached_dates(
@@ -210,9 +326,11 @@ def _attached_dates(
             continue
         if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
             head = head.head  # "on Tuesday night": the date is the whole phrase
-        elif head.dep_ in ("compound", "nummod", "amod") and head.head.pos_ in ("NOUN", "PROPN"):
+        elif head.dep_ in ("compound", "nummod", "amod", "poss") and head.head.pos_ in ("NOUN", "PROPN"):
             if head.head.lemma_.lower() in DOCUMENT_NOUNS or not trigger_key(head.head):
-                continue  # "a 2020 regulation", "the 2024 election": a label; "the October shutdown" is a fact
+                continue  # "a 2020 regulation", "Thursday's closing price": a label; "the October shutdown" is a fact
+        if _is_comparison_scope(head):
+            continue
         chosen, distance = _attach(head, sentence_triggers)
         yield chosen, mention, _attachment(head), distance
 
@@ -228,17 +346,19 @@ def candidates_in_doc(
     found: list[Candidate] = []
     published_day = published.date() if isinstance(published, datetime) else published
     sentences = []
+    quoted = _quoted_spans(doc.text)
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         # A word of a date expression ("since the start of the year") names no fact.
         sentence_triggers = [
             (token, key)
             for token in sentence
-            if (key := trigger_key(token))
+            if (key := trigger_key(token) or judicial_act(token))
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
+            and not any(start <= token.idx < end for start, end in quoted)
         ]
         inside = [e for e in entities if s_start <= e.start < s_end]
-        actors = _sentence_actors(sentence_triggers, inside, [e for e in entities if e.start < s_start])
+        actors = _sentence_actors(doc, sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).
         markets = [resolve_market(e.text) for e in inside if e.label in ("GPE", "NORP", "LOC")]
         markets += [institution_market(e.text) for e in inside if e.label == "ORG"]
@@ -261,6 +381,9 @@ def candidates_in_doc(
             if not any(m[:1].isupper() for m in markets):
                 # "The legislation was introduced in Parliament": who is named, but the place is the story's.
                 markets = list(dict.fromkeys(markets + [m for m in context_markets if m[:1].isupper()]))
+            if not actors:
+                # "Dealings begin in New York on Thursday": a place is named, but who acts is the story's.
+                actors = list(context_actors)
             context_actors, context_markets = actors, markets
         if not sentence_triggers or not (actors or markets):
             continue

@@ -1,5 +1,7 @@
 """Event candidates against the demo corpus's gold events."""
 
+from datetime import date
+
 import pytest
 
 from nlp.evaluate import actors_overlap, evaluate_events
@@ -7,7 +9,7 @@ from nlp.evaluate import actors_overlap, evaluate_events
 # Floors only go up (python -m nlp.evaluate events prints the figures, every miss and every stray candidate).
 RECALL_FLOOR = 0.95
 PRECISION_FLOOR = 0.97
-TYPE_ACCURACY_FLOOR = 0.86
+TYPE_ACCURACY_FLOOR = 0.865
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def test_type_accuracy(scores):
 
 # The held-out corpus (tests/fixtures/heldout) was written apart from the rules: its figures say what to
 # expect on unseen news. Measured at 0.535 / 0.741 / 0.475 before any rule saw it; the floors hold today's.
-HELDOUT_FLOORS = {"recall": 0.83, "precision": 0.96, "type_accuracy": 0.79}
+HELDOUT_FLOORS = {"recall": 0.87, "precision": 0.98, "type_accuracy": 0.80}
 
 
 def test_heldout_floors():
@@ -45,7 +47,7 @@ def test_heldout_floors():
 # The unseen corpus (tests/fixtures/unseen: 19 articles by 5 outlets on 4 stories) was written apart from the
 # rules, for the merge. Measured at 0.776 / 0.919 / 0.430 the first time; some later type rules were
 # informed by its misses, so these floors (today's figures) are no longer a blind measure.
-UNSEEN_FLOORS = {"recall": 0.85, "precision": 0.93, "type_accuracy": 0.62}
+UNSEEN_FLOORS = {"recall": 0.86, "precision": 0.93, "type_accuracy": 0.80}
 
 
 def test_unseen_floors():
@@ -87,3 +89,76 @@ def test_plans_are_forecasts_and_imminent_steps_are_not():
     )
     assert [(c.event_type, c.date.value) for c in plan.candidates] == [("forecast", "2026")]
     assert [(c.event_type, c.date.value) for c in imminent.candidates] == [("market_exit", "2023-10-04")]
+
+
+def _candidates(text: str, published: date | None = None):
+    from nlp.analyze import analyze_texts
+
+    [analysis] = analyze_texts([(text, published or date(2024, 5, 2))])
+    return analysis.candidates
+
+
+def test_a_trigger_inside_a_quotation_is_no_fact():
+    text = (
+        "“You sign a contract today and get paid years later,” said an analyst at Orvane Capital on Monday."
+    )
+    assert _candidates(text) == []
+
+
+def test_a_date_that_labels_a_noun_is_no_fact_date():
+    text = "At Monday's closing price, Orvane's purchase of Kelptide looks cheap."
+    assert [c.date.value for c in _candidates(text)] == []
+
+
+def test_a_date_that_scopes_a_record_is_no_fact_date():
+    text = (
+        "Orvane shares rose 9 percent on Tuesday, their largest gain this year, after Orvane beat forecasts."
+    )
+    assert [c.date.value for c in _candidates(text)] == ["2024-04-30"]
+    text = "Mexico's peso fell past 20 to the dollar on Tuesday for the first time since 2017."
+    assert [c.date.value for c in _candidates(text)] == ["2024-04-30"]
+
+
+def _typed(text: str, published: date | None = None) -> list[tuple[str, str]]:
+    return [(c.event_type, c.date.value) for c in _candidates(text, published)]
+
+
+def test_taking_a_post_is_a_personnel_change_not_the_clause_beside_it():
+    text = "Mara Lindqvist became chief executive of Orvane in June 2021, with a mandate to cut costs."
+    assert _typed(text) == [("other", "2021-06")]
+
+
+def test_what_a_jury_or_a_court_finds_is_a_legal_fact():
+    text = "A jury in Ohio found on Friday that Orvane had not broken its supply agreement with Kelptide."
+    assert _typed(text) == [("legal", "2024-04-26")]
+
+
+def test_a_ban_a_company_puts_on_its_own_fleet_is_no_government_ban():
+    assert _typed("Orvane Air grounded its fleet of 30 jets on Friday.") == [("other", "2024-04-26")]
+    assert _typed("The aviation regulator ordered the grounding of 30 Orvane jets on Saturday.") == [
+        ("ban", "2024-04-27")
+    ]
+
+
+def test_share_trading_and_own_shares_are_financial():
+    assert _typed("Dealings in Orvane are due to begin in London on Friday.", date(2024, 5, 2)) == [
+        ("financial", "2024-05-03")
+    ]
+    assert _typed("Nokia sold its shares at $20 in April.") == [("financial", "2024-04")]
+
+
+def test_a_release_of_pictures_is_no_product_launch():
+    text = "The space agency of Norway on Thursday released a picture of the Orvane probe."
+    assert [t for t, _ in _typed(text)] == ["other"]
+
+
+def test_a_vote_by_workers_is_no_regulation():
+    text = "Toyota machinists voted to accept the contract in early March."
+    assert [t for t, _ in _typed(text)] == ["other"]
+
+
+def test_a_date_on_a_noun_trigger_belongs_to_it_not_to_the_main_verb():
+    text = "Orvane has become a big seller since its US launch in September 2022."
+    assert _typed(text) == [("market_entry", "2022-09")]
+    text = "The Orvane fleet was grounded worldwide after two crashes, in Peru in March 2019."
+    assert [t for t, _ in _typed(text)] == ["other"]
