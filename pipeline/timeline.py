@@ -83,6 +83,9 @@ class Member:
     span: tuple[date, date] | None = field(init=False)
     folded: str = field(init=False)  # the sentence, casefolded, to find actors named in it
     weight: float = field(init=False, default=0.0)  # the summed rarity of its words, set by the merge
+    # Its actors and every other candidate's actor its sentence names ("TikTok Shop stopped..." names
+    # TikTok), set by the merge: two mentions share an actor when one's actors meet the other's names.
+    names: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.places = {m for m in self.markets if m[:1].isupper()}
@@ -135,9 +138,29 @@ def _content_words(sentence: str) -> set[str]:
     }
 
 
-def _names_in(actor_keys: set[str], sentence: str) -> bool:
-    """Whether a sentence names one of these actors ("TikTok Shop stopped..." names TikTok)."""
-    return any(len(key) > 2 and key in sentence and _name_pattern(key).search(sentence) for key in actor_keys)
+class ActorIndex:
+    """Every candidate's actors, to find those a sentence names, whether or not the parse made them actors.
+
+    A name is found as a whole word ("Arm" in "Arm's shares", not in "warm"), casefolded; names of two
+    letters or fewer are too ambiguous to find in running text.
+    """
+
+    def __init__(self, members: list[Member]) -> None:
+        self.by_first_word: dict[str, set[str]] = defaultdict(set)
+        self.unindexed: set[str] = set()  # names that do not start with a word character
+        for key in {key for member in members for key in member.actor_keys if len(key) > 2}:
+            first = NAME_WORD.match(key)
+            if first:
+                self.by_first_word[first.group()].add(key)
+            else:
+                self.unindexed.add(key)
+
+    def named_in(self, folded: str) -> set[str]:
+        keys = {key for word in set(NAME_WORD.findall(folded)) for key in self.by_first_word.get(word, ())}
+        return {key for key in keys | self.unindexed if key in folded and _name_pattern(key).search(folded)}
+
+
+NAME_WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=100_000)
@@ -188,12 +211,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
         ):
             continue  # a launch in Japan and one in Italy are two facts, whoever made them
         similarity = _similarity(member, other, rarity)
-        same_actor = bool(
-            member.actor_keys & other.actor_keys
-            # An actor the parse missed is often still named: "TikTok Shop stopped taking orders".
-            or _names_in(member.actor_keys, other.folded)
-            or _names_in(other.actor_keys, member.folded)
-        )
+        # An actor the parse missed is often still named: "TikTok Shop stopped taking orders".
+        same_actor = bool(member.actor_keys & other.names or other.actor_keys & member.names)
         if not (same_actor or member.places & other.places) and similarity < UNRELATED_SIMILARITY:
             continue
         if other.article_id == member.article_id and not (
@@ -274,7 +293,8 @@ def _block_keys(member: Member) -> tuple[set[Block], set[Block]]:
     span = member.span
     if span is None:
         return set(), set()
-    actors = {"a:" + actor for actor in member.actor_keys}
+    # Its actors and the actors its sentence names: any two mentions with an actor in common meet here.
+    actors = {"a:" + name for name in member.names}
     group = _type_group(member.event_type)
     # A place is a wide block (a country has many facts a month), hence the type group in the key ...
     places = {f"p:{place}:{group}" for place in member.places}
@@ -294,12 +314,15 @@ def _block_keys(member: Member) -> tuple[set[Block], set[Block]]:
     year_names = actors | year_places
     fine_blocks = {(*period, name) for period in days | months for name in fine_names}
     year_blocks = {(*period, name) for period in years for name in year_names}
+    # A mention that names an actor finds the facts of that actor through its blocks; the verb's block
+    # (dense: a month has many launches) is for the mentions that name none.
+    wanted = fine_names - verbs if member.names else fine_names
     if member.precision == "day":
-        lookup = {(*period, name) for period in days for name in fine_names}
+        lookup = {(*period, name) for period in days for name in wanted}
     elif member.precision == "year":
         lookup = year_blocks
     else:
-        lookup = {(*period, name) for period in months for name in fine_names}
+        lookup = {(*period, name) for period in months for name in wanted}
     return lookup, fine_blocks | year_blocks
 
 
@@ -313,8 +336,10 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
     clusters: list[Cluster] = []
     blocks: dict[Block, list[int]] = defaultdict(list)
     rarity = _rarity(members)
+    index = ActorIndex(members)
     for member in members:
         member.weight = sum(rarity.get(w, 1.0) for w in member.words)
+        member.names = member.actor_keys | index.named_in(member.folded)
     for member in members:
         lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.

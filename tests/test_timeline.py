@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from demo.build import load_stories
 from pipeline.cli import cli
+from pipeline.timeline import Member, _content_words, cluster_members
 
 # Floors hold today's figures (python -m pipeline.evaluate demo heldout); the issue's targets are 0.9 / 0.9 /
 # 0.8 with at most 0.05 duplicates, not reached yet on either corpus.
@@ -19,8 +20,8 @@ HELDOUT_FLOORS = {"recall": 0.8, "precision": 0.96, "type_accuracy": 0.8, "top_p
 HELDOUT_DUPLICATE_RATE_CEILING = 0.04
 # The unseen corpus, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate
 # rate 0.289, type accuracy 0.356, top 0.588; the figures below are today's.
-UNSEEN_FLOORS = {"recall": 0.76, "precision": 0.91, "type_accuracy": 0.54, "top_precision": 0.52}
-UNSEEN_DUPLICATE_RATE_CEILING = 0.3
+UNSEEN_FLOORS = {"recall": 0.76, "precision": 0.91, "type_accuracy": 0.535, "top_precision": 0.52}
+UNSEEN_DUPLICATE_RATE_CEILING = 0.29
 
 
 def write_jsonl(path, stories):
@@ -123,3 +124,36 @@ def test_merge_quality_on_the_unseen_corpus():
     for name, floor in UNSEEN_FLOORS.items():
         assert getattr(scores, name) >= floor, (name, getattr(scores, name))
     assert scores.duplicate_rate <= UNSEEN_DUPLICATE_RATE_CEILING, scores.duplicates
+
+
+def _member(n: int, sentence: str, actors: list[str], markets: list[str], trigger: str) -> Member:
+    return Member(
+        id=f"c{n}",
+        article_id=f"a{n}",
+        source=f"outlet{n}",
+        independent=True,
+        published_at="2024-05-20",
+        sentence=sentence,
+        event_date="2024-05",
+        precision="month",
+        date_end=None,
+        event_type="deal",
+        trigger=trigger,
+        actors=actors,
+        markets=markets,
+        confidence=0.7,
+        words=_content_words(sentence),
+    )
+
+
+def test_a_mention_meets_the_facts_of_an_actor_its_sentence_names_but_the_parse_missed():
+    # The second sentence names Nordwind, but its parse made only the bank an actor; no place, no verb
+    # and few words in common: only the name brings the two together.
+    first = _member(1, "Nordwind bought the rail maker Calder in May.", ["Nordwind"], ["DE"], "buy")
+    second = _member(
+        2, "Lenders to Nordwind financed its May purchase of Calder.", ["Hansa Bank"], [], "finance"
+    )
+    stranger = _member(3, "Oskar Retail bought a rail maker in May.", ["Oskar Retail"], ["FR"], "buy")
+    clusters = cluster_members([first, second, stranger])
+    assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"]]
+    assert second.names == {"hansa bank", "nordwind"}
