@@ -58,7 +58,7 @@ DATE_WORDS = set(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them in a large merge
 class Member:
     id: str
     article_id: str
@@ -76,12 +76,12 @@ class Member:
     confidence: float
     words: set[str] = field(default_factory=set)
     position: int = 0  # where its sentence starts in the article's text
+    offsets: tuple = (None, None, None)  # its sentence's start and end, and its date's text, as stored
     # Derived once: the merge compares them many times.
     places: set[str] = field(init=False)
     sectors: set[str] = field(init=False)
     actor_keys: set[str] = field(init=False)
     span: tuple[date, date] | None = field(init=False)
-    folded: str = field(init=False)  # the sentence, casefolded, to find actors named in it
     weight: float = field(init=False, default=0.0)  # the summed rarity of its words, set by the merge
     # Its actors and every other candidate's actor its sentence names ("TikTok Shop stopped..." names
     # TikTok), set by the merge: two mentions share an actor when one's actors meet the other's names.
@@ -91,8 +91,7 @@ class Member:
         self.places = {m for m in self.markets if m[:1].isupper()}
         self.sectors = {m for m in self.markets if m[:1].islower()}
         self.actor_keys = {a.strip().casefold() for a in self.actors if a.strip()}
-        self.span = interval(self.event_date, self.date_end)
-        self.folded = self.sentence.casefold()
+        self.span = _span(self.event_date, self.date_end)
 
 
 # A newcomer is compared with at most this many clusters of each of its blocks (the latest ones)...
@@ -117,6 +116,9 @@ SUFFIXES = ("ings", "ing", "ed", "es", "s")
 WORD = re.compile(r"[a-z0-9]+")
 
 
+_span = lru_cache(maxsize=100_000)(interval)  # many candidates share a date
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """A crude stem, enough for "opened", "opening" and "opens" to count as one word."""
@@ -131,11 +133,16 @@ def _is_year(word: str) -> bool:
 
 
 def _content_words(sentence: str) -> set[str]:
-    return {
-        _stem(w)
-        for w in WORD.findall(sentence.lower())
-        if len(w) > 2 and w not in STOPWORDS and w not in DATE_WORDS and not _is_year(w)
-    }
+    keys = map(_content_key, set(WORD.findall(sentence.lower())))
+    return {key for key in keys if key}
+
+
+@lru_cache(maxsize=200_000)
+def _content_key(word: str) -> str:
+    """The stem a word counts as, or "" for a word that says nothing of the fact (short, common, a date)."""
+    if len(word) <= 2 or word in STOPWORDS or word in DATE_WORDS or _is_year(word):
+        return ""
+    return _stem(word)
 
 
 class ActorIndex:
@@ -146,18 +153,25 @@ class ActorIndex:
     """
 
     def __init__(self, members: list[Member]) -> None:
-        self.by_first_word: dict[str, set[str]] = defaultdict(set)
-        self.unindexed: set[str] = set()  # names that do not start with a word character
+        self.by_words: dict[tuple[str, ...], set[str]] = defaultdict(set)  # a name's words -> the names
+        self.lengths: dict[str, set[int]] = defaultdict(set)  # a name's first word -> its lengths in words
+        self.unindexed: set[str] = set()  # names with no word character
         for key in {key for member in members for key in member.actor_keys if len(key) > 2}:
-            first = NAME_WORD.match(key)
-            if first:
-                self.by_first_word[first.group()].add(key)
+            words = tuple(NAME_WORD.findall(key))
+            if words:
+                self.by_words[words].add(key)
+                self.lengths[words[0]].add(len(words))
             else:
                 self.unindexed.add(key)
 
     def named_in(self, folded: str) -> set[str]:
-        keys = {key for word in set(NAME_WORD.findall(folded)) for key in self.by_first_word.get(word, ())}
-        return {key for key in keys | self.unindexed if key in folded and _name_pattern(key).search(folded)}
+        words = NAME_WORD.findall(folded)
+        keys = set(self.unindexed)
+        for start, word in enumerate(words):
+            for length in self.lengths.get(word, ()):
+                keys |= self.by_words.get(tuple(words[start : start + length]), set())
+        # The words found, now the name itself as a whole word ("at&t" is not "at t").
+        return {key for key in keys if key in folded and _name_pattern(key).search(folded)}
 
 
 NAME_WORD = re.compile(r"\w+")
@@ -259,14 +273,20 @@ def _load_members(db: sqlite_utils.Database) -> list[Member]:
     rows = db.execute(
         """select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
                   c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence,
-                  c.char_start
+                  c.char_start, c.char_end, c.date_text
            from event_candidates c join articles a on a.id = c.article_id
            where c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"""
     )
     members = []
     for row in rows:
         member = Member(
-            *row[:11], json.loads(row[11]), json.loads(row[12]), row[13], _content_words(row[5]), row[14] or 0
+            *row[:11],
+            json.loads(row[11]),
+            json.loads(row[12]),
+            row[13],
+            _content_words(row[5]),
+            row[14] or 0,
+            row[14:17],
         )
         member.independent = bool(member.independent)
         if member.span is not None:
@@ -339,7 +359,7 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
     index = ActorIndex(members)
     for member in members:
         member.weight = sum(rarity.get(w, 1.0) for w in member.words)
-        member.names = member.actor_keys | index.named_in(member.folded)
+        member.names = member.actor_keys | index.named_in(member.sentence.casefold())
     for member in members:
         lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.
@@ -417,7 +437,12 @@ def _importance(independent: list[Member], leads: dict[str, int]) -> float:
 
 
 def merge_events(db: sqlite_utils.Database) -> int:
-    """Rebuild the events tables from all stored candidates; return the number of events."""
+    """Rebuild the events from all stored candidates and write what changed; return the number of events.
+
+    The merge is computed from every candidate, so it does not depend on what arrived when; only the rows
+    that differ from the stored timeline are written, so a re-run writes nothing and a batch of new
+    articles rewrites the events it touched, not the whole timeline.
+    """
     from pipeline.process import EntityIds
 
     # The count of candidate changes this merge is built from, read before the candidates themselves: a
@@ -428,43 +453,100 @@ def merge_events(db: sqlite_utils.Database) -> int:
     for member in members:
         leads[member.article_id] = min(member.position, leads.get(member.article_id, member.position))
     clusters = cluster_members(members)
-    entity_id = EntityIds(db)
+    new_entity = EntityIds(db)
+    entity_ids = {
+        (name, label): id_ for id_, name, label in db.execute("select id, name, label from entities")
+    }
     label_of = dict(db.execute("select name, min(label) from entities group by name").fetchall())
-    events, mentions, actors, markets = [], [], [], []
+    events: dict[str, tuple] = {}
+    mentions: dict[tuple, tuple] = {}  # primary key -> row
+    actors: set[tuple] = set()
+    markets: set[tuple] = set()
     for cluster in clusters:
         row = _event_row(cluster, leads)
-        events.append(row)
+        event_id = row["id"]
+        events[event_id] = tuple(row[column] for column in EVENT_COLUMNS)
         for member in cluster.members:
-            mentions.append(
-                {
-                    "event_id": row["id"],
-                    "article_id": member.article_id,
-                    "candidate_id": member.id,
-                    "sentence": member.sentence.strip(),
-                    "date_text": None,
-                    "char_start": None,
-                    "char_end": None,
-                }
+            char_start, char_end, date_text = member.offsets
+            # Two dated facts of one sentence merged into one event make one mention.
+            mentions.setdefault(
+                (event_id, member.article_id, char_start),
+                (member.id, member.sentence.strip(), date_text, char_end),
             )
-        names = sorted({a for m in cluster.members for a in m.actors})
-        actors += [
-            {"event_id": row["id"], "entity_id": entity_id(n, label_of.get(n, "ORG")), "role": "actor"}
-            for n in names
-        ]
-        codes = sorted({c for m in cluster.members for c in m.markets})
-        markets += [{"event_id": row["id"], "market_code": c} for c in codes]
+        for name in sorted({a for m in cluster.members for a in m.actors}):  # new entities in a fixed order
+            key = (name, label_of.get(name, "ORG"))
+            actors.add((event_id, entity_ids.get(key) or new_entity(*key), "actor"))
+        markets |= {(event_id, code) for m in cluster.members for code in m.markets}
     # One transaction (sqlite-utils commits each statement outside db.atomic()): a reader never sees a
     # half-merged timeline, and a kill leaves the previous one whole.
     with db.atomic():
         db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
-        for table in ("event_mentions", "event_entities", "event_markets", "events"):
-            db.execute(f"delete from {table}")
-        db["events"].insert_all(events, batch_size=500)
-        # Two dated facts of one sentence merged into one event make one mention.
-        db["event_mentions"].insert_all(_with_offsets(db, mentions), batch_size=500, ignore=True)
-        db["event_entities"].insert_all(actors, batch_size=500, ignore=True)
-        db["event_markets"].insert_all(markets, batch_size=500, ignore=True)
+        _write_changes(db, events, mentions, actors, markets)
     return len(events)
+
+
+EVENT_COLUMNS = (
+    "id",
+    "event_date",
+    "date_precision",
+    "date_end",
+    "event_type",
+    "summary",
+    "confidence",
+    "importance",
+    "first_reported",
+    "mention_count",
+    "source_count",
+)
+
+
+def _write_changes(
+    db: sqlite_utils.Database,
+    events: dict[str, tuple],
+    mentions: dict[tuple, tuple],
+    actors: set[tuple],
+    markets: set[tuple],
+) -> None:
+    """Make the events tables hold these rows, touching only the rows that differ."""
+    conn = db.conn
+    columns = ", ".join(EVENT_COLUMNS)
+    old_events = {row[0]: row for row in conn.execute(f"select {columns} from events")}
+    old_mentions = {
+        row[:3]: row[3:]
+        for row in conn.execute(
+            "select event_id, article_id, char_start, candidate_id, sentence, date_text, char_end"
+            " from event_mentions"
+        )
+    }
+    old_actors = set(conn.execute("select event_id, entity_id, role from event_entities"))
+    old_markets = set(conn.execute("select event_id, market_code from event_markets"))
+    gone_mentions = [key for key, row in old_mentions.items() if mentions.get(key) != row]
+    conn.executemany(
+        "delete from event_mentions where event_id = ? and article_id = ? and char_start is ?", gone_mentions
+    )
+    conn.executemany(
+        "delete from event_entities where event_id = ? and entity_id = ? and role = ?", old_actors - actors
+    )
+    conn.executemany(
+        "delete from event_markets where event_id = ? and market_code = ?", old_markets - markets
+    )
+    conn.executemany("delete from events where id = ?", [(i,) for i in old_events.keys() - events.keys()])
+    changed = [row for i, row in events.items() if i in old_events and old_events[i] != row]
+    assignments = ", ".join(f"{c} = ?" for c in EVENT_COLUMNS[1:])
+    conn.executemany(f"update events set {assignments} where id = ?", [(*row[1:], row[0]) for row in changed])
+    conn.executemany(
+        f"insert into events ({columns}) values ({', '.join('?' * len(EVENT_COLUMNS))})",
+        [row for i, row in events.items() if i not in old_events],
+    )
+    conn.executemany(
+        "insert into event_mentions (event_id, article_id, char_start, candidate_id, sentence, date_text,"
+        " char_end) values (?, ?, ?, ?, ?, ?, ?)",
+        [(*key, *row) for key, row in mentions.items() if old_mentions.get(key) != row],
+    )
+    conn.executemany(
+        "insert into event_entities (event_id, entity_id, role) values (?, ?, ?)", actors - old_actors
+    )
+    conn.executemany("insert into event_markets (event_id, market_code) values (?, ?)", markets - old_markets)
 
 
 def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> int:
@@ -482,14 +564,3 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> int:
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
     return counts.get("candidates") != counts.get("merged")
-
-
-def _with_offsets(db: sqlite_utils.Database, mentions: list[dict]) -> list[dict]:
-    """Fill each mention's sentence offsets and date text from its candidate."""
-    ids = [m["candidate_id"] for m in mentions]
-    rows = {
-        r[0]: r[1:] for r in db.execute("select id, char_start, char_end, date_text from event_candidates")
-    }
-    for mention, candidate in zip(mentions, ids, strict=True):
-        mention["char_start"], mention["char_end"], mention["date_text"] = rows[candidate]
-    return mentions

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import sqlite_utils
 from click.testing import CliRunner
 
 from demo.build import load_stories
 from pipeline.cli import cli
-from pipeline.timeline import Member, _content_words, cluster_members
+from pipeline.timeline import Member, _content_words, cluster_members, merge_events
 
 # Floors hold today's figures (python -m pipeline.evaluate demo heldout); the targets are 0.9 / 0.9 /
 # 0.8 with at most 0.05 duplicates, not reached yet on either corpus.
@@ -85,6 +86,7 @@ def test_event_ids_hold_as_later_articles_join(tmp_path):
     run(["process", "--db", db_path])
     db = sqlite_utils.Database(db_path)
     before = {r["id"]: r["mention_count"] for r in db["events"].rows}
+    rows_before = {r[0]: r for r in db.execute("select id, rowid, * from events")}
     run(["ingest", str(later), "--db", db_path])
     run(["process", "--db", db_path])
     after = {r["id"]: r["mention_count"] for r in db["events"].rows}
@@ -93,6 +95,24 @@ def test_event_ids_hold_as_later_articles_join(tmp_path):
     assert kept == before.keys(), (len(kept), len(before))
     assert any(after[i] > before[i] for i in kept)
     assert len(after) > len(before)
+    # Only what changed was written: an event the later articles left alone is the very same row.
+    rows_after = {r[0]: r for r in db.execute("select id, rowid, * from events")}
+    untouched = [i for i in kept if rows_before[i][2:] == rows_after[i][2:]]
+    assert untouched and all(rows_before[i][1] == rows_after[i][1] for i in untouched)
+
+
+def test_a_merge_over_unchanged_candidates_writes_nothing(tmp_path):
+    stories = [s for s in load_stories() if "tiktok" in s.slug][:6]
+    write_jsonl(tmp_path / "a.jsonl", stories)
+    db_path = str(tmp_path / "timeline.db")
+    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
+    run(["process", "--db", db_path])
+    db = sqlite_utils.Database(db_path)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    assert merge_events(db) == db["events"].count > 0
+    writes = [s for s in statements if re.match(r"\s*(insert|update|delete)", s, re.I)]
+    assert len(writes) == 1 and "merge_state" in writes[0], writes  # only the record of what was merged
 
 
 def test_merge_quality_floors():
