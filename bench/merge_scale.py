@@ -2,12 +2,18 @@
 
     python -m bench.merge_scale
 
-A synthetic stream of candidates (facts reported several times over five years, by actors and places
-drawn from fixed pools, with sentences sharing words within a fact) goes through
-``pipeline.timeline.cluster_members``. Near-linear means the two per-1k times are close: the ratio
-100k/10k is printed (1.0 is linear; 10 would be quadratic), with the number of clusters each candidate
-is compared with, which does not drift with the machine's load. Each candidate's id names the fact it
-reports, so the bench also prints how pure the events are.
+A synthetic stream of candidates (facts reported about four times each, by actors and places drawn from
+pools, with sentences sharing words within a fact) goes through ``pipeline.timeline.cluster_members``.
+Near-linear means the two per-1k times are close: the ratio 100k/10k is printed (1.0 is linear; 10 would
+be quadratic), with the number of clusters each candidate is compared with, which does not drift with
+the machine's load. Each candidate's id names the fact it reports, so the bench also prints how pure the
+events are. Two streams:
+
+- ``dense``: both sizes cover the same five years and 3,000 companies, so at 100k every company has ten
+  times the facts a year it has at 10k: blocks fill up (to their caps) and each candidate has more
+  facts to tell its own from.
+- ``growing``: an archive that grows with time, as a crawl's does: the same 300 companies and the same
+  number of facts a month, over six months at 10k and five years at 100k.
 """
 
 from __future__ import annotations
@@ -27,16 +33,20 @@ WORDS = [f"word{n}" for n in range(5000)]
 PLACES = ["US", "JP", "ID", "VN", "DE", "FR", "IT", "GB", "CN", "IN", "BR", "MX", "KR", "SG", "AU"]
 
 
-def stream(count: int, seed: int = 7) -> list[Member]:
+def stream(count: int, seed: int = 7, growing: bool = False) -> list[Member]:
     rng = random.Random(seed)
+    # Dense: five years whatever the size; growing: 20k candidates a year, so the facts a month and per
+    # company a month stay the same (300 companies, as many as the dense stream has per 10k candidates).
+    days = max(1, count * 365 // 20_000) if growing else 5 * 365
+    companies = 300 if growing else 3000
     facts = []
     for n in range(count // 4):  # about four reports per fact
-        day = date(2021, 1, 1) + timedelta(days=rng.randrange(5 * 365))
+        day = date(2021, 1, 1) + timedelta(days=rng.randrange(days))
         facts.append(
             (
                 day,
                 rng.choice(TYPES),
-                [f"Company {rng.randrange(3000)}"],
+                [f"Company {rng.randrange(companies)}"],
                 [rng.choice(PLACES)],
                 rng.sample(WORDS, 12),
                 f"t{n % 40}",
@@ -72,10 +82,10 @@ def stream(count: int, seed: int = 7) -> list[Member]:
     return sorted(members, key=lambda m: (order[m.precision], m.event_date, m.id))
 
 
-def per_thousand(count: int, repeats: int) -> tuple[float, float, str]:
+def per_thousand(count: int, repeats: int, growing: bool = False) -> tuple[float, float, str]:
     """Seconds per 1k candidates (the best of ``repeats`` runs), cluster comparisons per candidate, and how
     well the events match the stream's facts."""
-    members = stream(count)
+    members = stream(count, growing=growing)
     seconds = math.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -108,18 +118,20 @@ def per_thousand(count: int, repeats: int) -> tuple[float, float, str]:
 
 
 def main() -> None:
-    small, small_compared, small_quality = per_thousand(10_000, repeats=5)
-    large, large_compared, large_quality = per_thousand(100_000, repeats=2)
-    print(
-        f"10k candidates:  {small * 1000:7.1f} ms per 1k candidates, {small_compared:.1f} clusters compared"
-    )
-    print(f"    per candidate; {small_quality}")
-    print(
-        f"100k candidates: {large * 1000:7.1f} ms per 1k candidates, {large_compared:.1f} clusters compared"
-    )
-    print(f"    per candidate; {large_quality}")
-    print(f"ratio per-1k time 100k / 10k: {large / small:.2f} (1.0 is linear)")
-    print(f"ratio of comparisons per candidate 100k / 10k: {large_compared / small_compared:.2f}")
+    for name, growing in (("dense", False), ("growing", True)):
+        small, small_compared, small_quality = per_thousand(10_000, repeats=5, growing=growing)
+        large, large_compared, large_quality = per_thousand(100_000, repeats=2, growing=growing)
+        print(f"{name} stream")
+        print(
+            f"  10k candidates:  {small * 1000:7.1f} ms per 1k candidates, {small_compared:.1f} clusters"
+            f" compared per candidate; {small_quality}"
+        )
+        print(
+            f"  100k candidates: {large * 1000:7.1f} ms per 1k candidates, {large_compared:.1f} clusters"
+            f" compared per candidate; {large_quality}"
+        )
+        print(f"  ratio per-1k time 100k / 10k: {large / small:.2f} (1.0 is linear)")
+        print(f"  ratio of comparisons per candidate 100k / 10k: {large_compared / small_compared:.2f}")
 
 
 if __name__ == "__main__":
