@@ -22,6 +22,7 @@ from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
 from nlp.event_types import event_type_of, judicial_act, rule_tables, trigger_key
 from nlp.markets import institution_market, resolve_market
+from nlp.timex import interval
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -219,6 +220,32 @@ def _attachment(head: Token) -> str:
     return ""
 
 
+def _is_past(verb: Token) -> bool:
+    """'took', 'has taken', 'was set by', 'after reviving': the verb tells of something already done."""
+    if verb.tag_ == "VBD":
+        return True
+    if verb.tag_ == "VBN" and any(
+        c.dep_ == "agent"
+        or (c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP") and c.lemma_ in ("have", "be"))
+        for c in verb.children
+    ):
+        return any(c.dep_ == "agent" or c.lemma_ == "have" or c.tag_ == "VBD" for c in verb.children)
+    return verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "after"
+
+
+def _past_told_as_future(doc: Doc, token: Token, mention: DateMention, published: date | None) -> bool:
+    """Whether a fact told in the past tense got a date after the publication: the date was resolved the
+    wrong way ("after reviving at the end of January" written in August is last January), so it is dropped."""
+    if published is None:
+        return False
+    span = interval(mention.value, mention.date_end)
+    if span is None or span[0] <= published:
+        return False
+    head = _date_head(doc, mention)
+    verb = _clause_verb(head) if head is not None else token  # the tense the date itself is told in
+    return verb.pos_ in ("VERB", "AUX") and _is_past(verb)
+
+
 def _has_perfect_aspect(token: Token) -> bool:
     """'have doubled', 'has grown', 'had expanded' (and the same through 'more than doubled')."""
     return token.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in token.children)
@@ -391,6 +418,8 @@ def candidates_in_doc(
         dated: set[int] = set()
         for token, mention, how, distance in _attached_dates(doc, sentence, dates, sentence_triggers):
             dated.add(token.i)
+            if _past_told_as_future(doc, token, mention, published_day):
+                continue
             date_from = "text"
             if how == "since" and published_day is not None and _has_perfect_aspect(token):
                 # "rates have doubled since mid-December": the fact is the state as of publication.

@@ -47,7 +47,7 @@ def test_heldout_floors():
 # The unseen corpus (tests/fixtures/unseen: 19 articles by 5 outlets on 4 stories) was written apart from the
 # rules, for the merge. Measured at 0.776 / 0.919 / 0.430 the first time; some later type rules were
 # informed by its misses, so these floors (today's figures) are no longer a blind measure.
-UNSEEN_FLOORS = {"recall": 0.86, "precision": 0.93, "type_accuracy": 0.80}
+UNSEEN_FLOORS = {"recall": 0.86, "precision": 0.95, "type_accuracy": 0.80}
 
 
 def test_unseen_floors():
@@ -162,3 +162,21 @@ def test_a_date_on_a_noun_trigger_belongs_to_it_not_to_the_main_verb():
     assert _typed(text) == [("market_entry", "2022-09")]
     text = "The Orvane fleet was grounded worldwide after two crashes, in Peru in March 2019."
     assert [t for t, _ in _typed(text)] == ["other"]
+
+
+def test_a_fact_told_in_the_past_with_a_date_after_publication_is_dropped():
+    from nlp.dates import DateMention
+    from nlp.events import _past_told_as_future
+    from nlp.model import load_model
+
+    doc = load_model()("The output cap was set by the regulator in January.")
+    january = doc.text.index("January")
+    next_january = DateMention(january, january + 7, "January", "2025-01", "month")
+    last_january = DateMention(january, january + 7, "January", "2024-01", "month")
+    trigger = doc[2]  # "cap"
+    assert _past_told_as_future(doc, trigger, next_january, date(2024, 12, 6))
+    assert not _past_told_as_future(doc, trigger, last_january, date(2024, 12, 6))
+    plan = load_model()("The cap will be lifted in January.")
+    start = plan.text.index("January")
+    mention = DateMention(start, start + 7, "January", "2025-01", "month")
+    assert not _past_told_as_future(plan, plan[1], mention, date(2024, 12, 6))
