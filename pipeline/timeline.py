@@ -41,6 +41,9 @@ SAME_ARTICLE_SIMILARITY = 0.1
 PLACE_ONLY_SIMILARITY = 0.03
 # ... and from which an untyped mention joins a fact of any type.
 OTHER_SIMILARITY = 0.2
+# ... and from which two untyped mentions of one actor report one fact (a blowout one outlet says "blew
+# out" and another "tore away": different verbs, few words in common beyond the actor's).
+OTHER_ACTOR_SIMILARITY = 0.1
 OTHER = "other"
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
@@ -253,7 +256,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
         )
         if OTHER in (member.event_type, other.event_type):
             # An untyped mention says too little for the day alone to make it the same fact.
-            if same_trigger or similarity >= OTHER_SIMILARITY:
+            untyped_pair = same_actor and member.event_type == other.event_type
+            if same_trigger or similarity >= (OTHER_ACTOR_SIMILARITY if untyped_pair else OTHER_SIMILARITY):
                 best = max(best, 0.5 + similarity + (0.2 if same_day else 0.0))
         elif _types_agree(member.event_type, other.event_type):
             if same_day or same_slot or same_trigger or similarity >= TEXT_SIMILARITY:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import sqlite_utils
 from click.testing import CliRunner
@@ -177,3 +178,30 @@ def test_a_mention_meets_the_facts_of_an_actor_its_sentence_names_but_the_parse_
     clusters = cluster_members([first, second, stranger])
     assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"]]
     assert second.names == {"hansa bank", "nordwind"}
+
+
+def test_two_untyped_mentions_of_one_actor_need_fewer_words_in_common():
+    def untyped(n: int, sentence: str, actor: str, trigger: str) -> Member:
+        member = _member(n, sentence, [actor], ["NO"], trigger)
+        member.event_type, member.event_date, member.precision = "other", "2024-03-08", "day"
+        member.span = (date(2024, 3, 8), date(2024, 3, 8))
+        return member
+
+    aground = "A Fjordline ferry ran aground near Bergen on Friday night; passengers went ashore by lifeboat."
+    struck = "{} said its ferry struck rocks off Bergen on Friday and that no one on board was hurt."
+    # Two outlets tell one accident in their own verbs: the actor and a few words are shared ...
+    clusters = cluster_members(
+        [
+            untyped(1, aground, "Fjordline", "run aground"),
+            untyped(2, struck.format("Fjordline"), "Fjordline", "strike"),
+        ]
+    )
+    assert len(clusters) == 1
+    # ... while another company's accident that day, told in the same few words, is another fact.
+    clusters = cluster_members(
+        [
+            untyped(1, aground, "Fjordline", "run aground"),
+            untyped(2, struck.format("Tidewater"), "Tidewater", "strike"),
+        ]
+    )
+    assert len(clusters) == 2
