@@ -7,6 +7,7 @@ such as ``en_core_web_trf``.
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,9 @@ def _line_breaks(doc: Doc) -> Doc:
 
 
 def _register() -> None:
-    """Register the component; on import, so that worker processes of ``nlp.pipe`` know it too."""
+    """Register the component: before a pipeline adds it, and on import when spaCy is loaded already (so
+    that worker processes of ``nlp.pipe`` know it too). A process that never parses (`timeline process`'s
+    main process, which leaves the parse to its workers) does not import spaCy for it."""
     from spacy.language import Language
 
     if not Language.has_factory("newsline_line_breaks"):
@@ -45,8 +48,9 @@ def _register() -> None:
 
 
 def _with_line_breaks(nlp: Language) -> Language:
-    """Add the line-break rule (registered on import) before the parser, which then keeps the boundaries
+    """Add the line-break rule (registered first if need be) before the parser, which then keeps the boundaries
     it is given."""
+    _register()
     if "newsline_line_breaks" not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
         nlp.add_pipe("newsline_line_breaks", before=before)
@@ -74,4 +78,5 @@ def load_model(name: str | None = None) -> Language:
         ) from error
 
 
-_register()
+if "spacy" in sys.modules:
+    _register()

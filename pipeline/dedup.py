@@ -12,9 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch imports scipy: loaded only where a MinHash object is wanted
+    from datasketch import MinHash
 
 NUM_PERM = 128
 # datasketch's hashing scheme; stored signatures are only comparable within one scheme.
@@ -86,6 +89,8 @@ def _shingle_bytes(words: list[str]) -> list[bytes]:
 @lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
     """The scheme's permutations for NUM_PERM (seed 1), drawn once instead of for every signature."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
 
 
@@ -121,6 +126,8 @@ def signature_values(text: str) -> np.ndarray:
 
 
 def minhash_of(text: str) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=NUM_PERM,
         hashvalues=signature_values(text),
@@ -130,11 +137,13 @@ def minhash_of(text: str) -> MinHash:
 
 
 def signature_to_bytes(signature: MinHash | np.ndarray) -> bytes:
-    values = signature.hashvalues if isinstance(signature, MinHash) else signature
+    values = signature if isinstance(signature, np.ndarray) else signature.hashvalues
     return np.asarray(values, dtype=np.uint64).tobytes()
 
 
 def signature_from_bytes(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
 
@@ -148,12 +157,14 @@ def signatures_from_blobs(blobs: Sequence[bytes]) -> np.ndarray:
 @lru_cache(maxsize=4)
 def lsh_bands(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's MinHashLSH picks for ``threshold`` and NUM_PERM."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
 
 def _values(signature: MinHash | np.ndarray) -> np.ndarray:
-    values = signature.hashvalues if isinstance(signature, MinHash) else signature
+    values = signature if isinstance(signature, np.ndarray) else signature.hashvalues
     return np.asarray(values, dtype=np.uint32)
 
 

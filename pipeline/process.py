@@ -75,72 +75,58 @@ class EntityIds:
 
     def __call__(self, name: str, label: str) -> int:
         key = (name, label)
-        if key not in self.cache:
-            self.cache[key] = self.db["entities"].lookup({"name": name, "label": label})
-        return self.cache[key]
+        found = self.cache.get(key)
+        if found is None:
+            row = self.db.execute("select id from entities where name = ? and label = ?", key).fetchone()
+            if row:
+                found = row[0]
+            else:
+                found = self.db.execute("insert into entities (name, label) values (?, ?)", key).lastrowid
+            self.cache[key] = found
+        return found
+
+
+# The columns of each NLP table, in the order ``_rows`` gives their values.
+COLUMNS = {
+    "entity_mentions": ("article_id", "char_start", "char_end", "entity_id", "text"),
+    "date_mentions": (
+        "article_id", "char_start", "char_end", "text", "value", "precision", "date_end", "mod",
+    ),
+    "market_mentions": ("article_id", "char_start", "market_code", "char_end", "text"),
+    "event_candidates": (
+        "id", "article_id", "sentence", "char_start", "char_end", "date_text", "date_char_start",
+        "event_date", "date_precision", "date_end", "date_mod", "date_from", "event_type", "trigger",
+        "actors", "markets", "confidence", "published_at",
+    ),
+}  # fmt: skip
+INSERTS = {
+    name: f"insert into {name} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+    for name, columns in COLUMNS.items()
+}
 
 
 def _rows(
     article_id: str, published_at: str | None, analysis: Analysis, entity_id: EntityIds
-) -> dict[str, list]:
-    rows: dict[str, list] = {name: [] for name in NLP_TABLES}
-    for entity in analysis.entities:
-        rows["entity_mentions"].append(
-            {
-                "article_id": article_id,
-                "char_start": entity.start,
-                "char_end": entity.end,
-                "entity_id": entity_id(entity.name, entity.label),
-                "text": entity.text,
-            }
-        )
-    for mention in analysis.dates:
-        rows["date_mentions"].append(
-            {
-                "article_id": article_id,
-                "char_start": mention.start,
-                "char_end": mention.end,
-                "text": mention.text,
-                "value": mention.value,
-                "precision": mention.precision,
-                "date_end": mention.date_end,
-                "mod": mention.mod,
-            }
-        )
-    for market in analysis.markets:
-        rows["market_mentions"].append(
-            {
-                "article_id": article_id,
-                "char_start": market.start,
-                "market_code": market.code,
-                "char_end": market.end,
-                "text": market.text,
-            }
-        )
-    for candidate in analysis.candidates:
-        rows["event_candidates"].append(
-            {
-                "id": candidate_id(article_id, candidate.sentence_start, candidate.date.start),
-                "article_id": article_id,
-                "sentence": candidate.sentence,
-                "char_start": candidate.sentence_start,
-                "char_end": candidate.sentence_end,
-                "date_text": candidate.date.text,
-                "date_char_start": candidate.date.start,
-                "event_date": candidate.date.value,
-                "date_precision": candidate.date.precision,
-                "date_end": candidate.date.date_end,
-                "date_mod": candidate.date.mod,
-                "date_from": candidate.date_from,
-                "event_type": candidate.event_type,
-                "trigger": candidate.trigger,
-                "actors": json.dumps(candidate.actors, ensure_ascii=False),
-                "markets": json.dumps(candidate.markets),
-                "confidence": candidate.confidence,
-                "published_at": published_at,
-            }
-        )
-    return rows
+) -> dict[str, list[tuple]]:
+    """The rows of one article's analysis, per table, as tuples in ``COLUMNS`` order."""
+    return {
+        "entity_mentions": [
+            (article_id, e.start, e.end, entity_id(e.name, e.label), e.text) for e in analysis.entities
+        ],
+        "date_mentions": [
+            (article_id, m.start, m.end, m.text, m.value, m.precision, m.date_end, m.mod) for m in analysis.dates
+        ],
+        "market_mentions": [(article_id, m.start, m.code, m.end, m.text) for m in analysis.markets],
+        "event_candidates": [
+            (
+                candidate_id(article_id, c.sentence_start, c.date.start), article_id, c.sentence,
+                c.sentence_start, c.sentence_end, c.date.text, c.date.start, c.date.value, c.date.precision,
+                c.date.date_end, c.date.mod, c.date_from, c.event_type, c.trigger,
+                json.dumps(c.actors, ensure_ascii=False), json.dumps(c.markets), c.confidence, published_at,
+            )
+            for c in analysis.candidates
+        ],
+    }  # fmt: skip
 
 
 def _write_markets(db: sqlite_utils.Database, codes: set[str]) -> None:
@@ -202,19 +188,20 @@ def _analyzed_in_pool(chunks: Iterator[Chunk], processes: int) -> Iterator[tuple
 
 def write_analyses(
     db: sqlite_utils.Database, articles: Chunk, analyses: list[Analysis], entity_id: EntityIds
-) -> dict[str, list]:
+) -> dict[str, list[tuple]]:
     """Replace the NLP rows of ``articles`` with those of their ``analyses``, in one transaction."""
     chunk = [article_id for article_id, _, _ in articles]
     placeholders = ", ".join("?" * len(chunk))
     with db.atomic():
-        rows: dict[str, list] = {name: [] for name in NLP_TABLES}
+        rows: dict[str, list[tuple]] = {name: [] for name in NLP_TABLES}
         for (article_id, _, published), analysis in zip(articles, analyses, strict=True):
             for name, table_rows in _rows(article_id, published, analysis, entity_id).items():
                 rows[name] += table_rows
-        _write_markets(db, {row["market_code"] for row in rows["market_mentions"]})
+        market_code = COLUMNS["market_mentions"].index("market_code")
+        _write_markets(db, {row[market_code] for row in rows["market_mentions"]})
         for name in NLP_TABLES:
             db.execute(f"delete from {name} where article_id in ({placeholders})", chunk)
-            db[name].insert_all(rows[name], batch_size=500)
+            db.conn.executemany(INSERTS[name], rows[name])
         db.execute(
             f"update articles set nlp_version = ?, processed_at = ? where id in ({placeholders})",
             [EXTRACTOR_VERSION, utc_now(), *chunk],
