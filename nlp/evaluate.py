@@ -33,10 +33,14 @@ HELDOUT = FIXTURES / "heldout"
 # Corpora in the content format with their gold catalogues: (articles folder, events.toml).
 # A second corpus kept apart from the rules: several outlets on each story, for the merge.
 UNSEEN = FIXTURES / "unseen"
+# A third, kept blind: written by someone who never saw the rules, and never used to choose one (only its
+# scores are read, never its errors), so that its figures say what to expect on news nobody has seen.
+FRESH = FIXTURES / "fresh"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
     "unseen": (UNSEEN, UNSEEN / "events.toml"),
+    "fresh": (FRESH, FRESH / "events.toml"),
 }
 
 

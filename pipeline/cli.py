@@ -234,10 +234,12 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
             )
         except ModelNotInstalled as error:
             raise click.ClickException(str(error)) from error
-    events = refresh_events(database, result.articles > 0)
+    if result.articles:
+        click.echo("merging the event candidates into the timeline ...", err=True)
+    merged = refresh_events(database, result.articles > 0)
     click.echo(
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
-        f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {events} events"
+        f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {merged}"
     )
 
 
@@ -385,13 +387,15 @@ def demo(
                 sys.exit(EXIT_INTERRUPTED)
             store_db = open_database(db_path)
             result = process_articles(store_db)
-            events = refresh_events(store_db, result.articles > 0)
+            merged = refresh_events(store_db, result.articles > 0)
     except DatabaseBusy as error:
         site.stop()
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_BUSY)
     originals = store_db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
-    click.echo(f"processed {result.articles} articles: {result.candidates} event candidates, {events} events")
+    click.echo(
+        f"processed {result.articles} articles: {result.candidates} event candidates; timeline: {merged}"
+    )
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return

@@ -440,8 +440,21 @@ def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     return sum(weights.values())
 
 
-def merge_events(db: sqlite_utils.Database) -> int:
-    """Rebuild the events from all stored candidates and write what changed; return the number of events.
+@dataclass
+class MergeResult:
+    """What a merge did to the timeline: the events it holds, and how many were new, changed or removed."""
+
+    events: int
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.events} events ({self.added} new, {self.updated} updated, {self.removed} removed)"
+
+
+def merge_events(db: sqlite_utils.Database) -> MergeResult:
+    """Rebuild the events from all stored candidates and write what changed.
 
     The merge is computed from every candidate, so it does not depend on what arrived when; only the rows
     that differ from the stored timeline are written, so a re-run writes nothing and a batch of new
@@ -485,8 +498,7 @@ def merge_events(db: sqlite_utils.Database) -> int:
     # half-merged timeline, and a kill leaves the previous one whole.
     with db.atomic():
         db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
-        _write_changes(db, events, mentions, actors, markets)
-    return len(events)
+        return _write_changes(db, events, mentions, actors, markets)
 
 
 EVENT_COLUMNS = (
@@ -510,7 +522,7 @@ def _write_changes(
     mentions: dict[tuple, tuple],
     actors: set[tuple],
     markets: set[tuple],
-) -> None:
+) -> MergeResult:
     """Make the events tables hold these rows, touching only the rows that differ."""
     conn = db.conn
     columns = ", ".join(EVENT_COLUMNS)
@@ -534,14 +546,13 @@ def _write_changes(
     conn.executemany(
         "delete from event_markets where event_id = ? and market_code = ?", old_markets - markets
     )
-    conn.executemany("delete from events where id = ?", [(i,) for i in old_events.keys() - events.keys()])
+    removed = [(i,) for i in old_events.keys() - events.keys()]
+    conn.executemany("delete from events where id = ?", removed)
     changed = [row for i, row in events.items() if i in old_events and old_events[i] != row]
     assignments = ", ".join(f"{c} = ?" for c in EVENT_COLUMNS[1:])
     conn.executemany(f"update events set {assignments} where id = ?", [(*row[1:], row[0]) for row in changed])
-    conn.executemany(
-        f"insert into events ({columns}) values ({', '.join('?' * len(EVENT_COLUMNS))})",
-        [row for i, row in events.items() if i not in old_events],
-    )
+    added = [row for i, row in events.items() if i not in old_events]
+    conn.executemany(f"insert into events ({columns}) values ({', '.join('?' * len(EVENT_COLUMNS))})", added)
     conn.executemany(
         "insert into event_mentions (event_id, article_id, char_start, candidate_id, sentence, date_text,"
         " char_end) values (?, ?, ?, ?, ?, ?, ?)",
@@ -551,18 +562,24 @@ def _write_changes(
         "insert into event_entities (event_id, entity_id, role) values (?, ?, ?)", actors - old_actors
     )
     conn.executemany("insert into event_markets (event_id, market_code) values (?, ?)", markets - old_markets)
+    # An event whose mentions, actors or markets changed counts as updated even when its row did not.
+    touched = {key[0] for key in old_mentions.keys() ^ mentions.keys()} | {
+        row[0] for row in (old_actors ^ actors) | (old_markets ^ markets)
+    }
+    touched |= {key[0] for key, row in mentions.items() if key in old_mentions and old_mentions[key] != row}
+    updated = {row[0] for row in changed} | (touched & old_events.keys() & events.keys())
+    return MergeResult(len(events), len(added), len(updated), len(removed))
 
 
-def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> int:
-    """Rebuild the events when the candidates changed since the last merge (or none were built yet); return
-    the number of events.
+def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> MergeResult:
+    """Rebuild the events when the candidates changed since the last merge (or none were built yet).
 
     A cron run that processed nothing leaves the timeline as it is instead of rebuilding it, unless the
     run before was killed after processing and before merging: the merge state says so.
     """
     if candidates_changed or not db["events"].count or _merge_is_stale(db):
         return merge_events(db)
-    return db["events"].count
+    return MergeResult(db["events"].count)
 
 
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
