@@ -45,6 +45,8 @@ OTHER_SIMILARITY = 0.2
 # out" and another "tore away": different verbs, few words in common beyond the actor's).
 OTHER_ACTOR_SIMILARITY = 0.1
 OTHER = "other"
+# What an article that recalls a fact further down adds to its importance (one that leads with it adds 1).
+RECALL_WEIGHT = 0.4
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
 STOPWORDS = set(
@@ -431,11 +433,12 @@ def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
 
 def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     """How much the news cared: each independent article that reports the fact counts, a whole point when
-    it leads with it (its first dated fact: what the story is about) and half when it mentions it further
-    down, as a later story does when it refers back ("the law, which the court upheld in January")."""
+    it leads with it (its first dated fact: what the story is about) and less when it mentions it further
+    down, as a later story does when it refers back ("the law, which the court upheld in January"): it
+    takes three such recalls to outweigh one story written about the fact."""
     weights: dict[str, float] = {}
     for member in independent:
-        weight = 1.0 if member.position <= leads.get(member.article_id, 0) else 0.5
+        weight = 1.0 if member.position <= leads.get(member.article_id, 0) else RECALL_WEIGHT
         weights[member.article_id] = max(weights.get(member.article_id, 0.0), weight)
     return sum(weights.values())
 
