@@ -45,7 +45,7 @@ from pipeline.process import (
     write_analyses,
 )
 from pipeline.schema import open_database
-from pipeline.store import Store, stored_url
+from pipeline.store import Store, insert_rows, stored_url
 from pipeline.urls import article_id
 
 MARKETS = ["US", "JP", "ID", "VN", "DE", "FR", "IT", "GB", "CN", "IN", "BR", "MX", "KR", "SG", "AU", "EU"]
@@ -65,6 +65,7 @@ def bulk_store(path: Path, count: int, seed: int = 3) -> None:
     rng = random.Random(seed)
     numbers = np.random.default_rng(seed)
     texts = [a.text for a in synthetic_articles(500, seed=seed)]
+    words = [len(text.split()) for text in texts]  # each stored text adds two words: "Stored n."
     facts = []
     for _ in range(count):  # four reports per fact on average
         day = f"{2021 + rng.randrange(5)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
@@ -91,7 +92,7 @@ def bulk_store(path: Path, count: int, seed: int = 3) -> None:
             url = f"https://stored.example/{n}.html"
             rows["articles"].append(
                 (article_id, url, url, f"outlet-{n % 40}", f"Story {n}", published, "en", text,
-                 len(text.split()), _id(text), published, EXTRACTOR_VERSION, published)
+                 words[n % len(texts)] + 2, _id(text), published, EXTRACTOR_VERSION, published)
             )  # fmt: skip
             rows["signatures"].append((article_id, signatures[n - start].tobytes()))
             for k in range(PER_ARTICLE["entity_mentions"]):
@@ -114,10 +115,10 @@ def bulk_store(path: Path, count: int, seed: int = 3) -> None:
                      day, "day", None, None, "text", event_type, "launch", json.dumps([actor]),
                      json.dumps([market]), 0.7, published)
                 )  # fmt: skip
-        connection.executemany(
+        insert_rows(  # many rows per statement, as the store writes them: the full-text index is fed once each
+            connection,
             "insert into articles (id, url, canonical_url, source, title, published_at, language, text,"
-            " word_count, content_hash, fetched_at, nlp_version, processed_at)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " word_count, content_hash, fetched_at, nlp_version, processed_at) values ",
             rows["articles"],
         )
         connection.executemany("insert into article_signatures values (?, ?)", rows["signatures"])
