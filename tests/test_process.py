@@ -39,7 +39,7 @@ def test_process_stores_mentions_and_candidates_once(tmp_path, db_path):
     ingest_demo(tmp_path, db_path)
     first = CliRunner().invoke(cli, ["process", "--db", db_path])
     assert first.exit_code == 0, first.output
-    assert first.output.startswith("6 articles processed:")
+    assert first.stdout.startswith("6 articles processed:")
     db = sqlite_utils.Database(db_path)
     assert db["event_candidates"].count > 6 and db["date_mentions"].count > 6
     assert db["markets"].get("JP")["kind"] == "country"
@@ -50,9 +50,9 @@ def test_process_stores_mentions_and_candidates_once(tmp_path, db_path):
         name: table_rows(db, name) for name in ("event_candidates", "date_mentions", "entity_mentions")
     }
     again = CliRunner().invoke(cli, ["process", "--db", db_path])
-    assert again.output.startswith("0 articles processed")
+    assert again.stdout.startswith("0 articles processed")
     rebuilt = CliRunner().invoke(cli, ["process", "--reprocess", "--db", db_path])
-    assert rebuilt.output.startswith("6 articles processed")
+    assert rebuilt.stdout.startswith("6 articles processed")
     assert {name: table_rows(db, name) for name in snapshot} == snapshot
 
 
@@ -61,7 +61,7 @@ def test_new_articles_only(tmp_path, db_path):
     CliRunner().invoke(cli, ["process", "--db", db_path])
     ingest_demo(tmp_path, db_path, count=4)
     result = CliRunner().invoke(cli, ["process", "--db", db_path])
-    assert result.output.startswith("2 articles processed")
+    assert result.stdout.startswith("2 articles processed")
 
 
 def test_unknown_model_is_one_clear_line(tmp_path, db_path):
