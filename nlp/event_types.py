@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nlp.timex import interval
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -283,6 +285,14 @@ def event_type_of(
         and not _scheduled(mention, published)
     ):
         return "forecast"
+    if (
+        event_type == "forecast"
+        and token.pos_ in ("NOUN", "PROPN")
+        and _before_publication(mention, published)
+    ):
+        return (
+            "other"  # "presented its plan at the end of May", written in July: the act is done, not foreseen
+        )
     return event_type
 
 
@@ -442,6 +452,15 @@ def _is_obligation(token: Token) -> bool:
         "xcomp",
         "advcl",  # "the deadline for ByteDance to sell"
     )
+
+
+def _before_publication(mention: DateMention | None, published) -> bool:
+    """Whether a date ends before the publication day: what happened then is no forecast of the article's."""
+    if mention is None or published is None:
+        return False
+    span = interval(mention.value, mention.date_end)
+    day = published.date() if isinstance(published, datetime) else published
+    return span is not None and span[1] < day
 
 
 def _scheduled(mention: DateMention | None, published) -> bool:

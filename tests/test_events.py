@@ -195,3 +195,10 @@ def test_a_fact_told_in_the_past_with_a_date_after_publication_is_dropped():
     start = plan.text.index("January")
     mention = DateMention(start, start + 7, "January", "2025-01", "month")
     assert not _past_told_as_future(plan, plan[1], mention, date(2024, 12, 6))
+
+
+def test_a_plan_presented_before_publication_is_no_forecast():
+    text = "Nokia presented its restructuring plan to investors at the end of March."
+    assert _typed(text) == [("other", "2024-03")]
+    text = "Nokia unveiled a plan to close two plants in Finland in June."
+    assert [t for t, _ in _typed(text)] == ["forecast"]
