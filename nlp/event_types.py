@@ -254,6 +254,17 @@ def event_type_of(
         event_type = "other"  # "machinists voted to accept the offer", "Britons voted to leave"
     if event_type == "ban" and _is_self_imposed(token, subject):
         event_type = "other"  # "the airline grounded its fleet": a company's own step, not a government's ban
+    if event_type == "ban" and any(
+        o.pos_ in ("NOUN", "PROPN") and triggers().get(trigger_key(o) or "") == "deal"
+        for o in _direct_objects(token)
+    ):
+        event_type = (
+            "regulation"  # "the regulator blocked the merger": a ruling on a deal, not a ban on a market
+        )
+    if event_type in ("market_entry", "market_exit") and _state_joins_or_leaves(subject, object_tokens):
+        event_type = "regulation"  # "Britain left the EU", "Croatia joined the euro area": a state's policy
+    if event_type == "financial" and _is_policy_rate(token):
+        event_type = "regulation"  # "its previous rate increase came in 2007": a central bank's decision
     amounts = AMOUNT_LABELS
     if key in tables.get("thresholds", {}).get("lemmas", []):
         if any(w.ent_type_ in amounts for w in object_tokens):
@@ -294,6 +305,29 @@ def event_type_of(
             "other"  # "presented its plan at the end of May", written in July: the act is done, not foreseen
         )
     return event_type
+
+
+def _state_joins_or_leaves(subject: Token | None, object_tokens: list[Token]) -> bool:
+    """A country entering or leaving an organisation or a union of states: "the United Kingdom leaves the
+    European Union", "Sweden joined the alliance in March"."""
+    if subject is None or subject.ent_type_ != "GPE":
+        return False
+    return any(w.ent_type_ == "ORG" for w in object_tokens)
+
+
+def _is_policy_rate(token: Token) -> bool:
+    """A change of "the rate" itself, a central bank's policy rate: "a rate increase", "the interest rate
+    cut" (not "freight rate rises", whose rate is named by what it prices)."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for child in token.children:
+        if child.dep_ == "compound" and child.lemma_.lower() in ("rate", "interest"):
+            return all(
+                g.lemma_.lower() in ("interest", "policy", "key", "bank")
+                for g in child.children
+                if g.dep_ == "compound"
+            )
+    return False
 
 
 def _sells_own_shares(token: Token) -> bool:

@@ -54,6 +54,8 @@ ADJUNCT_PREPOSITIONS = SEQUENCE_PREPOSITIONS | {
     "with",
     "without",
 }
+# Prepositions that give a state its length or its start: "has been shut for two years", "since March".
+STATE_PREPOSITIONS = {"for", "since"}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
 PRECISION_BONUS = {"day": 0.1, "week": 0.06, "month": 0.05, "quarter": 0.03, "year": 0.0}
 # Types whose present perfect ("has launched") reports a fresh fact rather than a trend ("has grown").
@@ -252,9 +254,13 @@ def _has_perfect_aspect(token: Token) -> bool:
 
 
 def _is_just_happened(token: Token) -> bool:
-    """'has launched', 'have agreed': present perfect reports a fact as of the publication date."""
-    return token.tag_ == "VBN" and any(
-        c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children
+    """'has launched', 'have agreed': present perfect reports a fact as of the publication date; not with a
+    duration or a starting point ("has been shut for two years", "has paused output for a day", "have
+    stayed closed since March"), which tells of a state, not of a fresh fact."""
+    return (
+        token.tag_ == "VBN"
+        and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children)
+        and not any(c.dep_ == "prep" and c.lower_ in STATE_PREPOSITIONS for c in token.children)
     )
 
 

@@ -202,3 +202,27 @@ def test_a_plan_presented_before_publication_is_no_forecast():
     assert _typed(text) == [("other", "2024-03")]
     text = "Nokia unveiled a plan to close two plants in Finland in June."
     assert [t for t, _ in _typed(text)] == ["forecast"]
+
+
+def test_a_state_since_or_for_a_while_is_no_fresh_fact():
+    published = date(2024, 5, 2)
+    assert _typed("The Nokia plant in Finland has been shut for nearly two years.", published) == []
+    assert _typed("Nokia has closed its plant in Finland.", published) == [("market_exit", "2024-05-02")]
+
+
+def test_blocking_a_deal_is_a_regulator_s_decision_not_a_ban():
+    assert _typed("The CMA blocked the merger of Nokia and Ericsson in April.") == [("regulation", "2024-04")]
+    assert _typed("The Finnish government banned Nokia phones in April.") == [("ban", "2024-04")]
+
+
+def test_a_state_joining_or_leaving_a_union_is_policy_not_a_market_move():
+    text = "Norway left the European Free Trade Association on Friday."
+    assert _typed(text) == [("regulation", "2024-04-26")]
+
+
+def test_a_policy_rate_change_is_a_regulation_and_a_freight_rate_rise_is_not():
+    assert _typed("The Bank of Canada's last rate increase came in March 2023.") == [
+        ("regulation", "2023-03")
+    ]
+    text = "The freight rate increase at Maersk came in March 2023."
+    assert [t for t, _ in _typed(text)] == ["financial"]
