@@ -226,3 +226,12 @@ def test_a_policy_rate_change_is_a_regulation_and_a_freight_rate_rise_is_not():
     ]
     text = "The freight rate increase at Maersk came in March 2023."
     assert [t for t, _ in _typed(text)] == ["financial"]
+
+
+def test_nouns_of_approval_settlement_and_contract_families_are_triggers():
+    text = "Nokia won approval from the Finnish regulator for its new network in March."
+    assert _typed(text) == [("regulation", "2024-03")]
+    text = "Nokia has paid the fines it owed under a 2021 settlement with the Justice Department."
+    assert _typed(text) == [("legal", "2021")]
+    text = "Nokia signed a contract with the Finnish army in January to supply radios."
+    assert _typed(text) == [("deal", "2024-01")]
