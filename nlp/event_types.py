@@ -134,6 +134,8 @@ def trigger_key(token: Token) -> str | None:
     table = triggers()
     if lemma not in table and token.pos_ == "VERB":
         lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
+    elif lemma not in table and token.pos_ == "NOUN" and token.lower_ in table:
+        lemma = token.lower_  # nouns used in the plural: "talks", "sanctions", "damages", "earnings"
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
         if child.dep_ in ("prt", "advmod", "acomp", "dobj", "attr") and f"{lemma} {child.lower_}" in table:
             return f"{lemma} {child.lower_}"
@@ -174,7 +176,8 @@ def _governed_trigger(token: Token) -> Token | None:
     children += [g for c in preps for g in c.children]
     for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp"):  # xcomp: "agreed to plead guilty"
         for child in children:
-            if child.dep_ == dep and child.lemma_.lower() in table and child.lemma_.lower() not in _light():
+            key = trigger_key(child) if child.dep_ == dep else None
+            if key and key in table and key not in _light():
                 # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
                 clause = next(
                     (g for g in child.children if g.dep_ in ("relcl", "acl") and trigger_key(g)), None
@@ -274,7 +277,11 @@ def event_type_of(
     # "launched in Japan" (the place is where it launched), not "began production at its Kumamoto plant"
     # nor "the spacecraft, launched in September" in a sentence that names Japan elsewhere.
     launched_in = _place_of(token, object_tokens, places)
-    if event_type == "launch" and launched_in and key in ("launch", "open", "roll out", "start", "begin"):
+    if (
+        event_type == "launch"
+        and launched_in
+        and key in ("launch", "debut", "open", "roll out", "start", "begin")
+    ):
         if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
             event_type = "market_entry"
     if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(

@@ -235,3 +235,11 @@ def test_nouns_of_approval_settlement_and_contract_families_are_triggers():
     assert _typed(text) == [("legal", "2021")]
     text = "Nokia signed a contract with the Finnish army in January to supply radios."
     assert _typed(text) == [("deal", "2024-01")]
+
+
+def test_a_failure_takes_the_type_of_what_failed_and_a_debut_is_a_launch():
+    assert _typed("The Ariane rocket failed on its debut in March.") == [("launch", "2024-03")]
+    assert _typed("Merger talks between Nokia and Ericsson failed in March.") == [("deal", "2024-03")]
+    assert _typed("The Nokia engine failed in March.") == [("other", "2024-03")]
+    text = "Nokia's new phone made its Japanese debut in March."
+    assert [t for t, _ in _typed(text)] == ["market_entry"]
