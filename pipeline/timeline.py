@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -275,13 +276,24 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
     return best
 
 
-def _load_members(db: sqlite_utils.Database) -> list[Member]:
+MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
+
+
+def _load_members(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[Member]:
+    """The candidates the merge takes (all of them, or those of ``ids``), in the merge's order."""
+    where = MERGED
+    if ids is not None:
+        with db.atomic():  # a temporary table, but its writes too want a transaction that ends here
+            db.execute("create temp table if not exists merge_ids (id text primary key)")
+            db.execute("delete from temp.merge_ids")
+            db.conn.executemany("insert into temp.merge_ids values (?)", ((i,) for i in ids))
+        where += " and c.id in (select id from temp.merge_ids)"
     rows = db.execute(
-        """select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
+        f"""select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
                   c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence,
                   c.char_start, c.char_end, c.date_text
            from event_candidates c join articles a on a.id = c.article_id
-           where c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"""
+           where {where}"""
     )
     members = []
     for row in rows:
@@ -357,7 +369,51 @@ def _type_group(event_type: str) -> str:
     return {"market_exit": "ban", "regulation": "ban", "market_entry": "launch"}.get(event_type, event_type)
 
 
+def _years(span: tuple[date, date]) -> range:
+    """The years of every block a member with this span looks in or files its cluster under."""
+    first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
+    return range(span[0].year, max(min(last, first + 35) // 12, min(span[1].year, span[0].year + 2)) + 1)
+
+
+class YearGroups:
+    """Years linked by the candidates whose dates span them: candidates of different groups never meet
+    (a member looks only at blocks of its own years), so each group is merged on its own, with its own
+    word rarity and actor names, and a change re-merges only the groups of the years it touched."""
+
+    def __init__(self, spans: Iterable[tuple[date, date]]) -> None:
+        self.parent: dict[int, int] = {}
+        for span in spans:
+            years = _years(span)
+            root = self.find(years[0])
+            for year in years[1:]:
+                self.parent[self.find(year)] = root
+
+    def find(self, year: int) -> int:
+        parent = self.parent
+        while parent.setdefault(year, year) != year:
+            parent[year] = parent[parent[year]]
+            year = parent[year]
+        return year
+
+    def of(self, span: tuple[date, date]) -> int:
+        return self.find(span[0].year)
+
+
+def components(members: list[Member]) -> list[list[Member]]:
+    """The members in groups that cannot meet one another's clusters, each in the members' order."""
+    years = YearGroups(member.span for member in members)
+    groups: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        groups[years.of(member.span)].append(member)
+    return list(groups.values())
+
+
 def cluster_members(members: list[Member]) -> list[Cluster]:
+    """The merge of ``members`` (in the merge's order): each group of linked years on its own."""
+    return [cluster for group in components(members) for cluster in _cluster_group(group)]
+
+
+def _cluster_group(members: list[Member]) -> list[Cluster]:
     """Greedy merge, in the members' order, comparing each member only with clusters of its blocks."""
     clusters: list[Cluster] = []
     blocks: dict[Block, list[int]] = defaultdict(list)
@@ -456,32 +512,55 @@ class MergeResult:
         return f"{self.events} events ({self.added} new, {self.updated} updated, {self.removed} removed)"
 
 
-def merge_events(db: sqlite_utils.Database) -> MergeResult:
-    """Rebuild the events from all stored candidates and write what changed.
+def merge_events(db: sqlite_utils.Database, full: bool = False) -> MergeResult:
+    """Bring the events up to date with the stored candidates and write what changed.
 
-    The merge is computed from every candidate, so it does not depend on what arrived when; only the rows
-    that differ from the stored timeline are written, so a re-run writes nothing and a batch of new
-    articles rewrites the events it touched, not the whole timeline.
+    The candidates fall into groups of linked years that are merged apart (``YearGroups``); the groups
+    whose years the merge log names (new, changed or removed candidates) are merged again from all their
+    candidates, the others are left as they are (``full`` merges them all). So the timeline never depends on
+    what arrived when: it is the one a merge of everything gives. Only rows that differ are written: a
+    re-run writes nothing, and a batch of new articles rewrites the events it touched.
     """
     from pipeline.process import EntityIds
 
-    # The count of candidate changes this merge is built from, read before the candidates themselves: a
-    # change written meanwhile (by a writer outside the lock) leaves the merge stale, never marked done.
+    # The count of candidate changes this merge is built from and the last log entry it covers, read
+    # before the candidates: a change written meanwhile (by a writer outside the lock) stays to be merged.
     built_from = db.execute("select value from merge_state where name = 'candidates'").fetchone()[0]
-    members = _load_members(db)
+    logged_until, touched = _merge_log(db)
+    if full or not db["events"].count:
+        touched = None
+    elif not touched:  # nothing written since the last merge
+        with db.atomic():
+            db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
+        return MergeResult(db["events"].count)
+    groups: dict[int, set[str]] = defaultdict(set)  # the candidates of each group of years merged again
+    kept: set[str] = set()  # those of the groups left as they are
     leads: dict[str, int] = {}  # article -> where its first dated fact starts
-    for member in members:
-        leads[member.article_id] = min(member.position, leads.get(member.article_id, member.position))
-    clusters = cluster_members(members)
+    dated = [
+        (candidate, article, start or 0, span)
+        for candidate, article, start, value, end in db.execute(
+            f"select c.id, c.article_id, c.char_start, c.event_date, c.date_end from event_candidates c where {MERGED}"
+        )
+        if (span := _span(value, end)) is not None
+    ]
+    years = YearGroups(span for *_, span in dated)
+    again = None if touched is None else {years.find(year) for year in touched if year in years.parent}
+    for candidate, article, start, span in dated:
+        leads[article] = min(start, leads.get(article, start))
+        group = years.of(span)
+        (groups[group] if again is None or group in again else kept).add(candidate)
+    del dated
     new_entity = EntityIds(db)
-    entity_ids = {
-        (name, label): id_ for id_, name, label in db.execute("select id, name, label from entities")
-    }
-    label_of = dict(db.execute("select name, min(label) from entities group by name").fetchall())
+    # An actor is the first entity of its name (ids only grow, so the choice holds as entities are added).
+    entity_of = dict(db.execute("select name, min(id) from entities group by name").fetchall())
     events: dict[str, tuple] = {}
     mentions: dict[tuple, tuple] = {}  # primary key -> row
     actors: set[tuple] = set()
     markets: set[tuple] = set()
+    # One group of years at a time: only its candidates are in memory.
+    clusters = (
+        cluster for group in sorted(groups) for cluster in _cluster_group(_load_members(db, groups[group]))
+    )
     for cluster in clusters:
         row = _event_row(cluster, leads)
         event_id = row["id"]
@@ -494,14 +573,36 @@ def merge_events(db: sqlite_utils.Database) -> MergeResult:
                 (member.id, member.sentence.strip(), date_text, char_end),
             )
         for name in sorted({a for m in cluster.members for a in m.actors}):  # new entities in a fixed order
-            key = (name, label_of.get(name, "ORG"))
-            actors.add((event_id, entity_ids.get(key) or new_entity(*key), "actor"))
+            actors.add((event_id, entity_of.get(name) or new_entity(name, "ORG"), "actor"))
         markets |= {(event_id, code) for m in cluster.members for code in m.markets}
+    # The stored events to replace: all, or those with a mention that is not of a group left as it is.
+    scope = None
+    if touched is not None:
+        mentioned = db.execute("select event_id, candidate_id from event_mentions")
+        scope = {event for event, candidate in mentioned if candidate not in kept}
     # One transaction (sqlite-utils commits each statement outside db.atomic()): a reader never sees a
     # half-merged timeline, and a kill leaves the previous one whole.
     with db.atomic():
         db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
-        return _write_changes(db, events, mentions, actors, markets)
+        db.execute("delete from merge_pending where id <= ?", [logged_until])
+        result = _write_changes(db, events, mentions, actors, markets, scope)
+    result.events = db["events"].count
+    return result
+
+
+def _merge_log(db: sqlite_utils.Database) -> tuple[int, set[int] | None]:
+    """The last entry of the merge log and the years it names (None: every year)."""
+    touched: set[int] | None = set()
+    last = 0
+    for entry, first_year, last_year in db.execute("select id, first_year, last_year from merge_pending"):
+        last = max(last, entry)
+        if first_year is None or touched is None:
+            touched = None
+            continue
+        low, high = sorted((first_year, last_year if last_year is not None else first_year))
+        # From the year before: a week of early January can start in December.
+        touched.update(range(low - 1, min(high, low + 50) + 1))
+    return last, touched
 
 
 EVENT_COLUMNS = (
@@ -525,20 +626,34 @@ def _write_changes(
     mentions: dict[tuple, tuple],
     actors: set[tuple],
     markets: set[tuple],
+    scope: set[str] | None = None,
 ) -> MergeResult:
-    """Make the events tables hold these rows, touching only the rows that differ."""
+    """Make the events tables hold these rows in place of the stored events of ``scope`` (None: all of
+    them), touching only the rows that differ."""
     conn = db.conn
     columns = ", ".join(EVENT_COLUMNS)
-    old_events = {row[0]: row for row in conn.execute(f"select {columns} from events")}
+    of_scope = ""
+    if scope is not None:
+        conn.execute("create temp table if not exists merge_scope (id text primary key)")
+        conn.execute("delete from temp.merge_scope")
+        conn.executemany("insert into temp.merge_scope values (?)", ((i,) for i in scope))
+        of_scope = " where {} in (select id from temp.merge_scope)"
+    old_events = {
+        row[0]: row for row in conn.execute(f"select {columns} from events" + of_scope.format("id"))
+    }
     old_mentions = {
         row[:3]: row[3:]
         for row in conn.execute(
             "select event_id, article_id, char_start, candidate_id, sentence, date_text, char_end"
-            " from event_mentions"
+            " from event_mentions" + of_scope.format("event_id")
         )
     }
-    old_actors = set(conn.execute("select event_id, entity_id, role from event_entities"))
-    old_markets = set(conn.execute("select event_id, market_code from event_markets"))
+    old_actors = set(
+        conn.execute("select event_id, entity_id, role from event_entities" + of_scope.format("event_id"))
+    )
+    old_markets = set(
+        conn.execute("select event_id, market_code from event_markets" + of_scope.format("event_id"))
+    )
     gone_mentions = [key for key, row in old_mentions.items() if mentions.get(key) != row]
     conn.executemany(
         "delete from event_mentions where event_id = ? and article_id = ? and char_start is ?", gone_mentions
@@ -587,4 +702,5 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
 
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
-    return counts.get("candidates") != counts.get("merged")
+    logged = db.execute("select exists (select 1 from merge_pending)").fetchone()[0]
+    return counts.get("candidates") != counts.get("merged") or bool(logged)
