@@ -56,6 +56,19 @@ ROLE_WORDS = {
     "secretary",
     "chancellor",
 }
+COMPANY_NOUNS = {
+    "company",
+    "firm",
+    "group",
+    "league",
+    "club",
+    "team",
+    "carrier",
+    "airline",
+    "bank",
+    "insurer",
+    "maker",
+}
 # Verbs that, said of a person, are a personnel change rather than a market move.
 PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
 RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
@@ -89,6 +102,8 @@ SHARE_WORDS = {
     "ipo",
 }
 AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+# What a company publishes on a date it sets: "will report first-quarter results on May 7" is the fact itself.
+RESULTS_NOUNS = {"results", "result", "earnings", "figures", "accounts"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 OBLIGATION_AUXILIARIES = {"must"}
 # A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
@@ -132,7 +147,7 @@ def _base_forms(word: str) -> list[str]:
 def trigger_key(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     table = triggers()
-    if lemma not in table and token.pos_ == "VERB":
+    if lemma not in table and token.pos_ == "VERB" and token.tag_ not in ("VB", "VBP"):  # "wind" is no "win"
         lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
     elif lemma not in table and token.pos_ == "NOUN" and token.lower_ in table:
         lemma = token.lower_  # nouns used in the plural: "talks", "sanctions", "damages", "earnings"
@@ -147,6 +162,7 @@ def trigger_key(token: Token) -> str | None:
         lemma in table
         and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX")
         and token.dep_ not in ("amod", "compound")
+        and not (token.pos_ != "VERB" and lemma in _verbs_only())
     ):
         return lemma
     return None
@@ -174,7 +190,8 @@ def _governed_trigger(token: Token) -> Token | None:
         g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
     ]
     children += [g for c in preps for g in c.children]
-    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp"):  # xcomp: "agreed to plead guilty"
+    # xcomp: "agreed to plead guilty"; ccomp: "announced that it would leave Russia"
+    for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp", "ccomp"):
         for child in children:
             key = trigger_key(child) if child.dep_ == dep else None
             if key and key in table and key not in _light():
@@ -184,6 +201,11 @@ def _governed_trigger(token: Token) -> Token | None:
                 )
                 return clause if clause is not None else child
     return None
+
+
+@lru_cache(maxsize=1)
+def _verbs_only() -> set[str]:
+    return set(rule_tables().get("verbs_only", {}).get("lemmas", []))
 
 
 @lru_cache(maxsize=1)
@@ -209,9 +231,11 @@ def event_type_of(
             return "ban"
     event_type = triggers().get(key, "other")
     tables = rule_tables()
+    if key == "sign" and token is original and _is_company(_subject(token)):
+        event_type = "deal"  # "the league signed its package with three networks": no law, a contract
     subject = _subject(token) or _subject(original)
     subject_words = _words_of(subject)
-    if subject_words & set(tables.get("judicial", {}).get("words", [])) and event_type != "ban":
+    if subject_words & set(tables.get("judicial", {}).get("words", [])):
         return "legal"  # "a jury found on Friday that...", "the court ordered", "prosecutors concluded"
     places = [m for m in markets if m[:1].isupper()]
     object_tokens = _object_tokens(token)
@@ -300,6 +324,7 @@ def event_type_of(
     if (
         (planned or future)
         and event_type not in ("regulation", "ban", "legal")
+        and not (event_type == "financial" and token.lemma_.lower() in RESULTS_NOUNS)
         and not _scheduled(mention, published)
     ):
         return "forecast"
@@ -335,6 +360,15 @@ def _is_policy_rate(token: Token) -> bool:
                 if g.dep_ == "compound"
             )
     return False
+
+
+def _is_company(subject: Token | None) -> bool:
+    """Whether a subject is a business: an organisation that is no public body, or a common noun naming one."""
+    if subject is None:
+        return False
+    if subject.ent_type_ == "ORG":
+        return not _is_public_body_name(subject) and not _is_legislator(subject)
+    return subject.lemma_.lower() in COMPANY_NOUNS
 
 
 def _sells_own_shares(token: Token) -> bool:
@@ -471,7 +505,8 @@ def _object_tokens(token: Token) -> list[Token]:
 
 def _by_public_body(token: Token) -> bool:
     """Whether the subject of a trigger is a government body, a regulator or a central bank."""
-    words = rule_tables().get("public_bodies", {}).get("words", [])
+    tables = rule_tables()
+    words = tables.get("public_bodies", {}).get("words", []) + tables.get("legislators", {}).get("words", [])
     for child in token.children:
         if child.dep_ in ("nsubj", "agent"):
             subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))

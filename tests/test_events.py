@@ -243,3 +243,40 @@ def test_a_failure_takes_the_type_of_what_failed_and_a_debut_is_a_launch():
     assert _typed("The Nokia engine failed in March.") == [("other", "2024-03")]
     text = "Nokia's new phone made its Japanese debut in March."
     assert [t for t, _ in _typed(text)] == ["market_entry"]
+
+
+def test_an_announcement_takes_the_type_of_what_it_announces():
+    assert _typed("Nokia announced in March that it would leave Russia.") == [("market_exit", "2024-03")]
+
+
+def test_lawmakers_approving_a_contract_is_a_regulation_and_a_company_signing_one_a_deal():
+    text = "Finnish lawmakers approved the new Nokia contract on Friday."
+    assert _typed(text) == [("regulation", "2024-04-26")]
+    assert _typed("The league signed a ten-year package with Nokia in March.") == [("deal", "2024-03")]
+
+
+def test_what_a_judge_blocks_is_a_legal_fact():
+    text = "A federal judge in Ohio on Friday blocked the launch of the Nokia service."
+    assert _typed(text) == [("legal", "2024-04-26")]
+
+
+def test_results_a_company_will_report_on_a_set_day_are_a_financial_fact():
+    assert _typed("Nokia will publish first-quarter results on May 30.") == [("financial", "2024-05-30")]
+    assert _typed("Nokia expects sales to grow in 2025.") == [("forecast", "2025")]
+
+
+def test_a_moratorium_is_a_ban_and_selling_restaurants_a_deal():
+    text = "Finnish lawmakers passed a moratorium on new mining permits on Friday."
+    assert _typed(text) == [("ban", "2024-04-26")]
+    text = "Nokia agreed in March to sell its restaurants in Finland to Kesko."
+    assert _typed(text) == [("deal", "2024-03")]
+
+
+def test_partners_named_as_a_subject_are_no_partnership():
+    text = "The partners asked a court in Ohio in March to overturn the ruling against Nokia."
+    assert _typed(text) == [("legal", "2024-03")]
+
+
+def test_a_base_form_verb_is_not_read_as_another_verb():
+    text = "Nokia's Finnish pharmacies have until June 22 to wind down."
+    assert _typed(text) == [("regulation", "2024-06-22")]
