@@ -102,6 +102,8 @@ SHARE_WORDS = {
     "ipo",
 }
 AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+# Light verbs whose object comes after "for": "filed for bankruptcy", "applied for a licence".
+PURPOSE_OBJECT_VERBS = {"file", "apply", "bid", "seek", "vote"}
 # What a company publishes on a date it sets: "will report first-quarter results on May 7" is the fact itself.
 RESULTS_NOUNS = {"results", "result", "earnings", "figures", "accounts"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
@@ -184,7 +186,15 @@ def _governed_trigger(token: Token) -> Token | None:
     ):
         return token.head
     children = list(token.children)
-    preps = [c for c in token.children if c.dep_ == "prep"]
+    if not any(c.dep_ == "dobj" for c in children):
+        # "lawmakers passed and the president signed a moratorium": the object the verbs share.
+        children += [g for c in token.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"]
+    # "approved for weight loss": a purpose is not what the verb acts on ("filed for bankruptcy" is).
+    preps = [
+        c
+        for c in token.children
+        if c.dep_ == "prep" and (c.lower_ != "for" or token.lemma_.lower() in PURPOSE_OBJECT_VERBS)
+    ]
     # "walked away from the deal": the preposition may hang on the particle.
     preps += [
         g for c in token.children if c.dep_ in ("advmod", "prt") for g in c.children if g.dep_ == "prep"
@@ -275,6 +285,8 @@ def event_type_of(
         tables.get("information", {}).get("objects", [])
     ):
         event_type = "other"  # "released a picture of the lander": information, not a product
+    if key == "charge" and token.pos_ == "NOUN" and _is_accounting_charge(token):
+        event_type = "financial"  # "the Russian charge of $1.2 billion", "a write-down charge": a cost booked
     if key == "loss" and not any(w.ent_type_ in AMOUNT_LABELS for w in token.subtree):
         event_type = "other"  # "the loss of a door plug", "loss of contact": no money lost
     if key == "vote" and subject is not None and not _is_legislator(subject):
@@ -360,6 +372,15 @@ def _is_policy_rate(token: Token) -> bool:
                 if g.dep_ == "compound"
             )
     return False
+
+
+def _is_accounting_charge(token: Token) -> bool:
+    """A charge a company books, not one it faces: singular, with no "criminal" and no "against" or "of" doing
+    ("a criminal charge of conspiring", "charges against the founder" are legal)."""
+    if token.tag_ == "NNS":
+        return False
+    words = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "prep")}
+    return not words & {"criminal", "against", "of", "fraud", "murder", "corruption", "bribery"}
 
 
 def _is_company(subject: Token | None) -> bool:

@@ -280,3 +280,28 @@ def test_partners_named_as_a_subject_are_no_partnership():
 def test_a_base_form_verb_is_not_read_as_another_verb():
     text = "Nokia's Finnish pharmacies have until June 22 to wind down."
     assert _typed(text) == [("regulation", "2024-06-22")]
+
+
+def test_a_purpose_after_for_is_not_what_a_light_verb_acts_on():
+    text = "Nokia's new pill was approved by the Finnish regulator for weight loss in March."
+    assert _typed(text) == [("regulation", "2024-03")]
+    assert _typed("Nokia filed for bankruptcy in March.") == [("legal", "2024-03")]
+
+
+def test_verbs_joined_by_and_share_their_object():
+    text = "On Friday Finnish lawmakers passed and the president signed a moratorium on Nokia mines."
+    assert [t for t, _ in _typed(text)] == ["ban"]
+
+
+def test_a_charge_a_company_books_is_financial_and_a_criminal_charge_legal():
+    text = "Nokia booked a $2 billion charge in March for leaving Russia."
+    assert [t for t, _ in _typed(text)] == ["financial"]
+    text = "Prosecutors filed a criminal charge against Nokia in March."
+    assert [t for t, _ in _typed(text)] == ["legal"]
+
+
+def test_a_granted_injunction_is_legal_and_a_granted_licence_a_regulation():
+    text = "The injunction granted to Nokia in March stopped the sale."
+    assert [t for t, _ in _typed(text)] == ["legal"]
+    text = "The Finnish regulator granted Nokia a licence in March."
+    assert [t for t, _ in _typed(text)] == ["regulation"]
