@@ -261,7 +261,37 @@ def _is_just_happened(token: Token) -> bool:
         token.tag_ == "VBN"
         and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children)
         and not any(c.dep_ == "prep" and c.lower_ in STATE_PREPOSITIONS for c in token.children)
+        and not any(  # "have been suspended since the court struck down the contract"
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in STATE_PREPOSITIONS for m in c.children)
+            for c in token.children
+        )
+        and not _is_generic(token)
+        and not _is_open_question(token)
     )
+
+
+def _is_generic(verb: Token) -> bool:
+    """A clause about a kind of thing, not a particular one: "companies that have sold copies" (a bare plural
+    the clause describes)."""
+    if verb.dep_ != "relcl":
+        return False
+    noun = verb.head
+    return noun.tag_ in ("NNS", "NNPS") and not any(
+        c.dep_ in ("det", "poss", "nummod") for c in noun.children
+    )
+
+
+def _is_open_question(verb: Token) -> bool:
+    """A clause put as a question or a condition asserts nothing: "whether sales have started to recover",
+    "if the deal has closed"."""
+    node = verb
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in node.children):
+            return True
+        if node.dep_ not in ("xcomp", "conj") or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG",)}

@@ -305,3 +305,14 @@ def test_a_granted_injunction_is_legal_and_a_granted_licence_a_regulation():
     assert [t for t, _ in _typed(text)] == ["legal"]
     text = "The Finnish regulator granted Nokia a licence in March."
     assert [t for t, _ in _typed(text)] == ["regulation"]
+
+
+def test_a_present_perfect_about_a_kind_a_question_or_a_state_since_is_no_fresh_fact():
+    published = date(2024, 5, 2)
+    text = "Finnish shops that have sold Nokia phones face new rules."
+    assert _typed(text, published) == []
+    text = "Investors will ask whether Nokia has closed its plant in Finland."
+    assert _typed(text, published) == []
+    text = "Nokia's plant in Finland has been closed since the regulator withdrew its licence."
+    assert [d for t, d in _typed(text, published) if d == "2024-05-02"] == []
+    assert _typed("Nokia has closed its plant in Finland.", published) == [("market_exit", "2024-05-02")]
