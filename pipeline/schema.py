@@ -393,20 +393,16 @@ def _create_version_5(db: sqlite_utils.Database) -> None:
         )
 
 
-# The years a candidate's date starts and ends in, for the merge's log of what changed.
-_YEARS = "cast(substr({0}.event_date, 1, 4) as integer), cast(substr(coalesce({0}.date_end, {0}.event_date), 1, 4) as integer)"
-
-
 def _create_version_6(db: sqlite_utils.Database) -> None:
-    """The merge's log of what changed: the years of every candidate written, changed or removed (and of an
+    """The merge's log of what changed: the dates of every candidate written, changed or removed (and of an
     article's candidates when it becomes a copy of another), kept by triggers in the writing transaction.
-    The merge re-clusters only the years the log names and empties it; a row with no years asks for the
+    The merge re-clusters only the years the log names and empties it; a row with no date asks for the
     whole timeline, as the first merge after this migration does."""
-    db["merge_pending"].create({"id": int, "first_year": int, "last_year": int}, pk="id")
-    db.execute("insert into merge_pending (first_year, last_year) values (null, null)")
+    db["merge_pending"].create({"id": int, "event_date": str, "date_end": str}, pk="id")
+    db.execute("insert into merge_pending (event_date, date_end) values (null, null)")
     for action, rows in (("insert", ["new"]), ("update", ["old", "new"]), ("delete", ["old"])):
         logs = " ".join(
-            f"insert into merge_pending (first_year, last_year) select {_YEARS.format(row)}"
+            f"insert into merge_pending (event_date, date_end) select {row}.event_date, {row}.date_end"
             f" where {row}.event_date is not null;"
             for row in rows
         )
@@ -414,9 +410,9 @@ def _create_version_6(db: sqlite_utils.Database) -> None:
             f"create trigger event_candidates_{action}_logged after {action} on event_candidates begin {logs} end"
         )
     db.execute(
-        f"""create trigger articles_copy_logged after update of duplicate_of, source on articles
+        """create trigger articles_copy_logged after update of duplicate_of, source on articles
             when old.duplicate_of is not new.duplicate_of or old.source is not new.source
-            begin insert into merge_pending (first_year, last_year) select {_YEARS.format("c")}
+            begin insert into merge_pending (event_date, date_end) select c.event_date, c.date_end
                   from event_candidates c where c.article_id = new.id and c.event_date is not null; end"""
     )
 

@@ -591,17 +591,15 @@ def merge_events(db: sqlite_utils.Database, full: bool = False) -> MergeResult:
 
 
 def _merge_log(db: sqlite_utils.Database) -> tuple[int, set[int] | None]:
-    """The last entry of the merge log and the years it names (None: every year)."""
+    """The last entry of the merge log and the years of the blocks its dates reach (None: every year)."""
     touched: set[int] | None = set()
     last = 0
-    for entry, first_year, last_year in db.execute("select id, first_year, last_year from merge_pending"):
+    for entry, value, end in db.execute("select id, event_date, date_end from merge_pending"):
         last = max(last, entry)
-        if first_year is None or touched is None:
+        if value is None:
             touched = None
-            continue
-        low, high = sorted((first_year, last_year if last_year is not None else first_year))
-        # From the year before: a week of early January can start in December.
-        touched.update(range(low - 1, min(high, low + 50) + 1))
+        elif touched is not None and (span := _span(value, end)) is not None:
+            touched.update(_years(span))
     return last, touched
 
 
