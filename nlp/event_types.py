@@ -102,6 +102,8 @@ SHARE_WORDS = {
     "ipo",
 }
 AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+# Verbs that start something: "began selling", "started offering".
+INCEPTION_LEMMAS = {"begin", "start", "commence"}
 # Light verbs whose object comes after "for": "filed for bankruptcy", "applied for a licence".
 PURPOSE_OBJECT_VERBS = {"file", "apply", "bid", "seek", "vote"}
 # What a company publishes on a date it sets: "will report first-quarter results on May 7" is the fact itself.
@@ -267,6 +269,11 @@ def event_type_of(
         has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
         if has_company or subtree_words & set(trade.get("deal_objects", [])):
             event_type = "deal"
+        elif token.dep_ == "xcomp" and token.head.lemma_.lower() in INCEPTION_LEMMAS:
+            # "began selling its drug in India" enters a market; "began selling its drug in vials to
+            # Americans" puts a product on sale.
+            placed = any(w.ent_type_ in ("GPE", "LOC") for w in object_tokens)
+            event_type = "market_entry" if placed else "launch"
         elif places:
             event_type = "market_entry"
         else:
@@ -276,7 +283,8 @@ def event_type_of(
     ):
         event_type = "regulation"  # "paused enforcement", "suspended the tariff"
     if event_type in ("launch", "market_entry", "market_exit") and any(
-        w.ent_type_ in ("PERCENT", "MONEY") for w in token.subtree
+        w.ent_type_ in ("PERCENT", "MONEY") and not (key in trade.get("lemmas", []) and _is_price(w, token))
+        for w in token.subtree
     ):
         event_type = "financial"  # "the market expanded by 9 percent", "the shares closed above $63"
     if event_type in ("launch", "market_entry", "market_exit", "deal") and subject_words & SHARE_WORDS:
@@ -381,6 +389,17 @@ def _is_accounting_charge(token: Token) -> bool:
         return False
     words = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "prep")}
     return not words & {"criminal", "against", "of", "fraud", "murder", "corruption", "bribery"}
+
+
+def _is_price(amount: Token, trigger: Token) -> bool:
+    """An amount that is what something sells for ("selling vials at $399", "for $20 a month"), not a figure
+    the fact reports."""
+    for node in amount.ancestors:
+        if node.i == trigger.i:
+            return False
+        if node.dep_ == "prep" and node.lower_ in ("at", "for"):
+            return True
+    return False
 
 
 def _is_company(subject: Token | None) -> bool:

@@ -316,3 +316,10 @@ def test_a_present_perfect_about_a_kind_a_question_or_a_state_since_is_no_fresh_
     text = "Nokia's plant in Finland has been closed since the regulator withdrew its licence."
     assert [d for t, d in _typed(text, published) if d == "2024-05-02"] == []
     assert _typed("Nokia has closed its plant in Finland.", published) == [("market_exit", "2024-05-02")]
+
+
+def test_beginning_to_sell_a_product_is_a_launch_and_in_a_country_a_market_entry():
+    text = "Nokia on Tuesday began selling its new phone in green at $399 to Americans."
+    assert _typed(text) == [("launch", "2024-04-30")]
+    text = "Nokia on Tuesday began selling its new phone in India."
+    assert _typed(text) == [("market_entry", "2024-04-30")]
