@@ -266,7 +266,14 @@ def event_type_of(
     elif key in trade.get("lemmas", []) and _sells_own_shares(token):
         event_type = "financial"  # "Arm sold its shares at $51": an offering, not a sale of a business
     elif key in trade.get("lemmas", []):
-        has_company = any(w.ent_type_ == "ORG" for w in object_tokens)
+        # "sell it to Nvidia" names a party; "sold through LillyDirect" only the channel.
+        # "the Nokia phones are sold": a maker named before its product is not traded either.
+        has_company = any(
+            w.ent_type_ == "ORG"
+            and not _is_channel(w, token)
+            and not (w.dep_ == "compound" and not w.head.ent_type_)
+            for w in object_tokens
+        )
         if has_company or subtree_words & set(trade.get("deal_objects", [])):
             event_type = "deal"
         elif token.dep_ == "xcomp" and token.head.lemma_.lower() in INCEPTION_LEMMAS:
@@ -389,6 +396,16 @@ def _is_accounting_charge(token: Token) -> bool:
         return False
     words = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "prep")}
     return not words & {"criminal", "against", "of", "fraud", "murder", "corruption", "bribery"}
+
+
+def _is_channel(word: Token, trigger: Token) -> bool:
+    """A name under "through", "via" or "on" below a trade verb: where something is sold, not to whom."""
+    for node in word.ancestors:
+        if node.i == trigger.i:
+            return False
+        if node.dep_ == "prep" and node.lower_ in ("through", "via", "on"):
+            return True
+    return False
 
 
 def _is_price(amount: Token, trigger: Token) -> bool:

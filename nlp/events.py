@@ -54,6 +54,8 @@ ADJUNCT_PREPOSITIONS = SEQUENCE_PREPOSITIONS | {
     "with",
     "without",
 }
+# What stands between a date and a finer one that restates it: "next week, on May 7", "in May, on the 7th".
+APPOSED_DATES = re.compile(r"[\s,–—-]*(?:on|in|at)?\s*")
 # Prepositions that give a state its length or its start: "has been shut for two years", "since March".
 STATE_PREPOSITIONS = {"for", "since"}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
@@ -511,14 +513,33 @@ def candidates_in_doc(
 
 
 def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:
-    """Within a sentence, one candidate per date: the triggers of one dated fact are one fact."""
+    """Within a sentence, one candidate per date: the triggers of one dated fact are one fact; and one trigger
+    dated twice, the second date inside the first ("next week, on May 7"), is one fact on the finer date."""
     best: dict[tuple[int, str | None, str | None], Candidate] = {}
     for candidate in candidates:
         key = (candidate.sentence_start, candidate.date.value, candidate.date.date_end)
         current = best.get(key)
         if current is None or _type_rank(candidate) < _type_rank(current):
             best[key] = candidate
-    return sorted(best.values(), key=lambda c: (c.sentence_start, c.date.start))
+    kept = [c for c in best.values() if not any(_restates_finer(other, c) for other in best.values())]
+    return sorted(kept, key=lambda c: (c.sentence_start, c.date.start))
+
+
+def _restates_finer(finer: Candidate, coarser: Candidate) -> bool:
+    """Whether two candidates are one trigger's fact told with two dates, ``finer`` inside ``coarser``."""
+    if finer is coarser or finer.sentence_start != coarser.sentence_start or finer.trigger != coarser.trigger:
+        return False
+    if finer.date_from != "text" or coarser.date_from != "text":
+        return False
+    first, second = sorted((finer.date, coarser.date), key=lambda d: d.start)
+    gap = finer.sentence[first.end - finer.sentence_start : second.start - finer.sentence_start]
+    if not APPOSED_DATES.fullmatch(gap):
+        return False  # "said on Monday that he would leave at the end of the year": two facts' dates
+    inner = interval(finer.date.value, finer.date.date_end)
+    outer = interval(coarser.date.value, coarser.date.date_end)
+    if inner is None or outer is None or inner == outer:
+        return False
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def _type_rank(candidate: Candidate) -> tuple[int, float]:

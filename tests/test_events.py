@@ -323,3 +323,18 @@ def test_beginning_to_sell_a_product_is_a_launch_and_in_a_country_a_market_entry
     assert _typed(text) == [("launch", "2024-04-30")]
     text = "Nokia on Tuesday began selling its new phone in India."
     assert _typed(text) == [("market_entry", "2024-04-30")]
+
+
+def test_a_date_restated_by_a_finer_one_is_one_fact_and_two_facts_dates_stay_two():
+    text = "Nokia will publish first-quarter results next week, on May 8."
+    assert [d for _, d in _typed(text)] == ["2024-05-08"]
+    text = (
+        "Nokia said on Monday that Pekka Lundmark would step down as chief executive at the end of the year."
+    )
+    assert len(_typed(text)) == 2
+
+
+def test_a_channel_a_product_is_sold_through_is_no_party_to_a_deal():
+    text = "Since Tuesday the Nokia phones are sold through Amazon in Finland."
+    assert "deal" not in [t for t, _ in _typed(text)]
+    assert _typed("Nokia agreed on Tuesday to sell its phone unit to Amazon.") == [("deal", "2024-04-30")]
