@@ -9,7 +9,7 @@ from nlp.evaluate import actors_overlap, evaluate_events
 # Floors only go up (python -m nlp.evaluate events prints the figures, every miss and every stray candidate).
 RECALL_FLOOR = 0.95
 PRECISION_FLOOR = 0.97
-TYPE_ACCURACY_FLOOR = 0.865
+TYPE_ACCURACY_FLOOR = 0.875
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_type_accuracy(scores):
 
 # The held-out corpus (tests/fixtures/heldout) was written apart from the rules: its figures say what to
 # expect on unseen news. Measured at 0.535 / 0.741 / 0.475 before any rule saw it; the floors hold today's.
-HELDOUT_FLOORS = {"recall": 0.87, "precision": 0.98, "type_accuracy": 0.80}
+HELDOUT_FLOORS = {"recall": 0.90, "precision": 0.98, "type_accuracy": 0.885}
 
 
 def test_heldout_floors():
@@ -47,7 +47,7 @@ def test_heldout_floors():
 # The unseen corpus (tests/fixtures/unseen: 19 articles by 5 outlets on 4 stories) was written apart from the
 # rules, for the merge. Measured at 0.776 / 0.919 / 0.430 the first time; some later type rules were
 # informed by its misses, so these floors (today's figures) are no longer a blind measure.
-UNSEEN_FLOORS = {"recall": 0.86, "precision": 0.95, "type_accuracy": 0.80}
+UNSEEN_FLOORS = {"recall": 0.87, "precision": 0.975, "type_accuracy": 0.83}
 
 
 def test_unseen_floors():
@@ -71,6 +71,22 @@ def test_fresh_floors():
     scores = evaluate_events(FRESH, FRESH / "events.toml")
     assert scores.gold_mentions >= 190
     for name, floor in FRESH_FLOORS.items():
+        assert getattr(scores, name) >= floor, (name, getattr(scores, name))
+
+
+# The dev2 corpus (tests/fixtures/dev2: 20 articles by 6 outlets on 4 stories in new domains: a retailer leaving
+# Russia, a sports streaming venture blocked in court, a mine contract struck down, a drug shortage's end) was
+# written apart from the rules. Measured at 0.901 / 0.914 / 0.581 the first time (rules of 83ee70f); later
+# rules were chosen with its errors in view, so these floors (today's figures) are no longer a blind measure.
+DEV2_FLOORS = {"recall": 0.91, "precision": 0.92, "type_accuracy": 0.755}
+
+
+def test_dev2_floors():
+    from nlp.evaluate import DEV2
+
+    scores = evaluate_events(DEV2, DEV2 / "events.toml")
+    assert scores.gold_mentions >= 170
+    for name, floor in DEV2_FLOORS.items():
         assert getattr(scores, name) >= floor, (name, getattr(scores, name))
 
 
