@@ -127,15 +127,22 @@ def _recurring_names(doc: Doc) -> list[Span]:
     for entity in doc.ents:
         if entity.label_ in NAME_LABELS and entity.text[:1].isupper() and all(t.is_alpha for t in entity):
             names.setdefault(tuple(t.text for t in entity), entity.label_)
-    longest = max((len(words) for words in names), default=0)
+    lengths: dict[
+        str, list[int]
+    ] = {}  # a name's first word -> the lengths of the names it starts, longest first
+    for words in names:
+        lengths.setdefault(words[0], []).append(len(words))
+    for first in lengths:
+        lengths[first] = sorted(set(lengths[first]), reverse=True)
+    texts = [t.text for t in doc]
     spans: list[Span] = []
     i = 0
     while i < len(doc):
         match = next(
             (
                 words
-                for n in range(longest, 0, -1)
-                if (words := tuple(t.text for t in doc[i : i + n])) in names and _unlabelled(doc[i : i + n])
+                for n in lengths.get(texts[i], ())
+                if (words := tuple(texts[i : i + n])) in names and _unlabelled(doc[i : i + n])
             ),
             None,
         )
