@@ -226,3 +226,30 @@ def test_an_earlier_copy_arriving_later_updates_the_events_of_the_article_it_dem
     result = merge_events(db, full=True)
     assert (result.added, result.updated, result.removed) == (0, 0, 0)
     assert db.execute("select sum(source_count) from events").fetchone()[0] >= sources_before
+
+
+def test_removed_and_moved_candidates_leave_the_timeline_a_full_merge_gives(tmp_path):
+    stories = [s for s in load_stories() if "tiktok" in s.slug][:8]
+    write_jsonl(tmp_path / "a.jsonl", stories)
+    db_path = str(tmp_path / "timeline.db")
+    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
+    run(["process", "--db", db_path])
+    db = sqlite_utils.Database(db_path)
+    article = db.execute(
+        "select article_id from event_candidates group by 1 order by count(*) desc"
+    ).fetchone()[0]
+    with db.atomic():
+        # One article's candidates go (as a reprocessed article that says less), another's date moves a
+        # year back (as a date read differently by a new version).
+        db.execute("delete from event_candidates where article_id = ?", [article])
+        db.execute(
+            "update event_candidates set event_date = '2019' || substr(event_date, 5)"
+            " where id = (select min(id) from event_candidates where event_date like '2025%')"
+        )
+    incremental = merge_events(db)
+    assert incremental.removed or incremental.updated
+    result = merge_events(db, full=True)
+    assert (result.added, result.updated, result.removed) == (0, 0, 0)
+    assert not db.execute(
+        "select count(*) from event_mentions where candidate_id not in (select id from event_candidates)"
+    ).fetchone()[0]
