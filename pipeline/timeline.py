@@ -271,8 +271,10 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
                 same_actor or member.event_type == other.event_type
             ):
                 best = max(best, 0.5 + similarity)  # "the October shutdown" joins the shutdown of 4 October
-        elif same_day and similarity >= DIFFERENT_TYPE_SIMILARITY:
-            best = max(best, similarity)
+        elif same_day and (similarity >= DIFFERENT_TYPE_SIMILARITY or (same_trigger and same_actor)):
+            # Types can differ on one fact ("signed a regulation" read as a ban by one outlet and as a rule by
+            # another): the same verb of the same actor on the same day is the same act.
+            best = max(best, similarity + (0.2 if same_trigger else 0.0))
     return best
 
 

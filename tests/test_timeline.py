@@ -19,15 +19,18 @@ from pipeline.timeline import Member, _content_words, cluster_members, merge_eve
 # ranked highest by importance, the share that some article leads with), and a duplicate rate ceiling.
 # The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates, not reached yet on any corpus.
 QUALITY = {
-    # Demo: 0.123 duplicates with one word rarity for all years, 0.136 since each group of years has its own.
-    "demo": (60, {"recall": 0.85, "precision": 0.93, "type_accuracy": 0.77, "top_precision": 0.81}, 0.14),
-    "heldout": (60, {"recall": 0.85, "precision": 0.98, "type_accuracy": 0.81, "top_precision": 0.95}, 0.02),
+    # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since.
+    "demo": (60, {"recall": 0.85, "precision": 0.93, "type_accuracy": 0.77, "top_precision": 0.81}, 0.13),
+    "heldout": (60, {"recall": 0.88, "precision": 0.98, "type_accuracy": 0.88, "top_precision": 0.95}, 0.02),
     # Unseen, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate rate
     # 0.289, type accuracy 0.356, top 0.588.
-    "unseen": (80, {"recall": 0.78, "precision": 0.93, "type_accuracy": 0.74, "top_precision": 0.82}, 0.19),
+    "unseen": (80, {"recall": 0.79, "precision": 0.96, "type_accuracy": 0.77, "top_precision": 0.82}, 0.17),
+    # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
+    # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588.
+    "dev2": (75, {"recall": 0.91, "precision": 0.91, "type_accuracy": 0.68, "top_precision": 0.58}, 0.26),
     # Fresh, kept blind (see tests/test_events.py): first measured at recall 0.731, precision 0.930, duplicate
     # rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23 (24d3c6f).
-    "fresh": (100, {"recall": 0.76, "precision": 0.93, "type_accuracy": 0.45, "top_precision": 0.47}, 0.2),
+    "fresh": (100, {"recall": 0.77, "precision": 0.93, "type_accuracy": 0.48, "top_precision": 0.52}, 0.2),
 }
 
 
@@ -253,3 +256,24 @@ def test_removed_and_moved_candidates_leave_the_timeline_a_full_merge_gives(tmp_
     assert not db.execute(
         "select count(*) from event_mentions where candidate_id not in (select id from event_candidates)"
     ).fetchone()[0]
+
+
+def test_one_act_read_as_two_types_is_one_event():
+    def signed(n: int, sentence: str, event_type: str, trigger: str) -> Member:
+        member = _member(n, sentence, ["Halden Mining"], ["NO"], trigger)
+        member.event_type, member.event_date, member.precision = event_type, "2024-03-08", "day"
+        member.span = (date(2024, 3, 8), date(2024, 3, 8))
+        return member
+
+    # One outlet reads the signing as a contract (a deal), another as the law it enacts (a regulation).
+    contract = "Halden Mining signed its concession contract with the state on Friday."
+    law = "Lawmakers' terms for Halden Mining became binding once it signed on Friday."
+    assert (
+        len(cluster_members([signed(1, contract, "deal", "sign"), signed(2, law, "regulation", "sign")])) == 1
+    )
+    # The same actor's other act that day, another verb and type, is another fact.
+    shares = "Halden Mining's shares rose 4 percent on Friday in Oslo trading."
+    assert (
+        len(cluster_members([signed(1, contract, "deal", "sign"), signed(2, shares, "financial", "rise")]))
+        == 2
+    )
