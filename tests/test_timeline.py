@@ -61,6 +61,15 @@ def run(args):
     return result.output
 
 
+def processed(tmp_path, count: int) -> tuple[str, sqlite_utils.Database]:
+    """A database holding the first ``count`` TikTok stories of the demo, processed and merged."""
+    write_jsonl(tmp_path / "a.jsonl", [s for s in load_stories() if "tiktok" in s.slug][:count])
+    db_path = str(tmp_path / "timeline.db")
+    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
+    run(["process", "--db", db_path])
+    return db_path, sqlite_utils.Database(db_path)
+
+
 def test_two_batches_give_the_timeline_of_one(tmp_path):
     stories = [s for s in load_stories() if "tiktok" in s.slug][:12]
     whole, first, second = tmp_path / "all.jsonl", tmp_path / "a.jsonl", tmp_path / "b.jsonl"
@@ -120,12 +129,7 @@ def test_event_ids_hold_as_later_articles_join(tmp_path):
 
 
 def test_a_merge_over_unchanged_candidates_writes_nothing(tmp_path):
-    stories = [s for s in load_stories() if "tiktok" in s.slug][:6]
-    write_jsonl(tmp_path / "a.jsonl", stories)
-    db_path = str(tmp_path / "timeline.db")
-    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
-    run(["process", "--db", db_path])
-    db = sqlite_utils.Database(db_path)
+    db_path, db = processed(tmp_path, 6)
     statements = []
     db.conn.set_trace_callback(statements.append)
     result = merge_events(db)
@@ -209,12 +213,7 @@ def test_two_untyped_mentions_of_one_actor_need_fewer_words_in_common():
 
 
 def test_an_earlier_copy_arriving_later_updates_the_events_of_the_article_it_demotes(tmp_path):
-    stories = [s for s in load_stories() if "tiktok" in s.slug][:4]
-    write_jsonl(tmp_path / "a.jsonl", stories)
-    db_path = str(tmp_path / "timeline.db")
-    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
-    run(["process", "--db", db_path])
-    db = sqlite_utils.Database(db_path)
+    db_path, db = processed(tmp_path, 4)
     sources_before = db.execute("select sum(source_count) from events").fetchone()[0]
     # The same text from another outlet, published a day earlier: it becomes the original, and the article
     # stored first becomes its copy, which no longer counts as a source of its events.
@@ -232,12 +231,7 @@ def test_an_earlier_copy_arriving_later_updates_the_events_of_the_article_it_dem
 
 
 def test_removed_and_moved_candidates_leave_the_timeline_a_full_merge_gives(tmp_path):
-    stories = [s for s in load_stories() if "tiktok" in s.slug][:8]
-    write_jsonl(tmp_path / "a.jsonl", stories)
-    db_path = str(tmp_path / "timeline.db")
-    run(["ingest", str(tmp_path / "a.jsonl"), "--db", db_path])
-    run(["process", "--db", db_path])
-    db = sqlite_utils.Database(db_path)
+    db_path, db = processed(tmp_path, 8)
     article = db.execute(
         "select article_id from event_candidates group by 1 order by count(*) desc"
     ).fetchone()[0]
