@@ -447,6 +447,8 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         return "future"
     if verb.tag_ == "VBD" or auxiliaries & {"had", "has", "have", "was", "were"}:
         return "past"
+    if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod"):
+        return "past"  # "the terms reached in March", "a plant opened in February": done before the report
     return None
 
 
