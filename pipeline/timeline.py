@@ -371,6 +371,7 @@ def _type_group(event_type: str) -> str:
     return {"market_exit": "ban", "regulation": "ban", "market_entry": "launch"}.get(event_type, event_type)
 
 
+@lru_cache(maxsize=100_000)  # many candidates share a date
 def _years(span: tuple[date, date]) -> range:
     """The years of every block a member with this span looks in or files its cluster under."""
     first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
