@@ -211,7 +211,7 @@ def ingest(db_path: str, file: str) -> None:
 @db_option
 @writes
 def process(db_path: str, reprocess: bool, processes: int | None) -> None:
-    """Find entities, dates, markets and event candidates in the articles not processed yet; rebuild events."""
+    """Find entities, dates, markets and event candidates in the articles not processed yet; merge the events."""
     _process(db_path, reprocess, processes)
 
 

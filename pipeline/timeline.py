@@ -4,9 +4,11 @@ Two candidates are the same event when their dates are compatible (equal at the 
 types agree (or are close: a ban and the market exit it causes), they share an actor (or one names the
 other's) or a place, and their sentences say the same thing (shared content words, rare words weighing
 more) or use the same trigger. Candidates are taken finest date first, so "in June" joins the event that
-a "June 19" already made instead of standing beside it. The merge is rebuilt from all candidates in a
-fixed order each time, so the timeline does not depend on the order in which articles arrived, and
-re-running it changes nothing; an event's id follows its first report, so it holds as reports arrive.
+a "June 19" already made instead of standing beside it, in a fixed order, so the timeline does not depend
+on the order in which articles arrived. Candidates fall into groups of years that never meet; a merge
+takes again only the groups whose candidates changed since the last one (a log kept by triggers says
+which) and writes only the rows that differ, so re-running it changes nothing and it gives the timeline
+a merge of everything gives. An event's id follows its first report, so it holds as reports arrive.
 """
 
 from __future__ import annotations
@@ -691,10 +693,10 @@ def _write_changes(
 
 
 def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> MergeResult:
-    """Rebuild the events when the candidates changed since the last merge (or none were built yet).
+    """Bring the events up to date when the candidates changed since the last merge (or none were built yet).
 
-    A cron run that processed nothing leaves the timeline as it is instead of rebuilding it, unless the
-    run before was killed after processing and before merging: the merge state says so.
+    A cron run that processed nothing leaves the timeline as it is instead of merging, unless the run
+    before was killed after processing and before merging: the merge state and its log say so.
     """
     if candidates_changed or not db["events"].count or _merge_is_stale(db):
         return merge_events(db)
