@@ -28,6 +28,7 @@ from bench.corpus import SyntheticArticle, synthetic_articles
 from crawler.sources import Source
 from demo.build import COMMENTS, page
 from demo.outlets import Outlet
+from demo.server import serve_until_interrupted
 
 PER_SITEMAP = 1000
 OUTLET = Outlet(
@@ -244,11 +245,7 @@ def main() -> None:
     args = parser.parse_args()
     with BenchSite(args.pages) as site:
         print(site.sources_toml())
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        serve_until_interrupted()
 
 
 if __name__ == "__main__":

@@ -209,6 +209,15 @@ def _handler_for(site: DemoSite, outlet: Outlet) -> type[BaseHTTPRequestHandler]
     return Handler
 
 
+def serve_until_interrupted() -> None:
+    """Keep the process (and the servers its threads run) alive until Ctrl-C."""
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the Newsline demo news site on loopback.")
     parser.add_argument("--sources-out", help="write a sources.toml for the served site to this path")
@@ -220,11 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.sources_out:
             Path(args.sources_out).write_text(site.sources_toml(), encoding="utf-8")
             print(f"sources written to {args.sources_out}")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        serve_until_interrupted()
 
 
 if __name__ == "__main__":
