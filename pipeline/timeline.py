@@ -288,9 +288,7 @@ def _load_members(db: sqlite_utils.Database, ids: set[str] | None = None) -> lis
     where = MERGED
     if ids is not None:
         with db.atomic():  # a temporary table, but its writes too want a transaction that ends here
-            db.execute("create temp table if not exists merge_ids (id text primary key)")
-            db.execute("delete from temp.merge_ids")
-            db.conn.executemany("insert into temp.merge_ids values (?)", ((i,) for i in ids))
+            _fill_temp_ids(db.conn, "merge_ids", ids)
         where += " and c.id in (select id from temp.merge_ids)"
     rows = db.execute(
         f"""select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
@@ -317,6 +315,13 @@ def _load_members(db: sqlite_utils.Database, ids: set[str] | None = None) -> lis
     return sorted(
         members, key=lambda m: (PRECISION_ORDER[m.precision], m.event_date, m.published_at or "", m.id)
     )
+
+
+def _fill_temp_ids(conn, table: str, ids: Iterable[str]) -> None:
+    """A temporary table ``table`` holding just ``ids``, for queries to join against."""
+    conn.execute(f"create temp table if not exists {table} (id text primary key)")
+    conn.execute(f"delete from temp.{table}")
+    conn.executemany(f"insert into temp.{table} values (?)", ((i,) for i in ids))
 
 
 Block = tuple[str, int, str]  # granularity ("d", "m" or "y"), the day, month or year's number, a name
@@ -637,9 +642,7 @@ def _write_changes(
     columns = ", ".join(EVENT_COLUMNS)
     of_scope = ""
     if scope is not None:
-        conn.execute("create temp table if not exists merge_scope (id text primary key)")
-        conn.execute("delete from temp.merge_scope")
-        conn.executemany("insert into temp.merge_scope values (?)", ((i,) for i in scope))
+        _fill_temp_ids(conn, "merge_scope", scope)
         of_scope = " where {} in (select id from temp.merge_scope)"
     old_events = {
         row[0]: row for row in conn.execute(f"select {columns} from events" + of_scope.format("id"))
