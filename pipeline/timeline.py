@@ -283,19 +283,16 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
-def _load_members(db: sqlite_utils.Database, ids: set[str] | None = None) -> list[Member]:
-    """The candidates the merge takes (all of them, or those of ``ids``), in the merge's order."""
-    where = MERGED
-    if ids is not None:
-        with db.atomic():  # a temporary table, but its writes too want a transaction that ends here
-            _fill_temp_ids(db.conn, "merge_ids", ids)
-        where += " and c.id in (select id from temp.merge_ids)"
+def _load_members(db: sqlite_utils.Database, ids: set[str]) -> list[Member]:
+    """The candidates of ``ids`` the merge takes, in the merge's order."""
+    with db.atomic():  # a temporary table, but its writes too want a transaction that ends here
+        _fill_temp_ids(db.conn, "merge_ids", ids)
     rows = db.execute(
         f"""select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
                   c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence,
                   c.char_start, c.char_end, c.date_text
            from event_candidates c join articles a on a.id = c.article_id
-           where {where}"""
+           where {MERGED} and c.id in (select id from temp.merge_ids)"""
     )
     members = []
     for row in rows:
