@@ -1,8 +1,9 @@
 """Synthetic news articles of real size for the benchmarks, deterministic for a seed.
 
-Each article is 600 to 900 words of the demo corpus's sentences (demo/content), a fifth from one story and
-the rest from any, in paragraphs of two to four sentences, with its numbers changed so that no two texts
-are the same; about one in a thousand is stored as a near-duplicate of another, as syndication does.
+Each article is 600 to 900 words of the demo corpus's sentences (demo/content), or 400 to 650 for a wire
+story (``words=WIRE_WORDS``), a fifth from one story and the rest from any, in paragraphs of two to four
+sentences, with its numbers changed so that no two texts are the same; about one in a thousand is stored
+as a near-duplicate of another, as syndication does.
 
 >>> articles = synthetic_articles(2)
 >>> 600 <= len(articles[0].text.split()) <= 950
@@ -67,19 +68,24 @@ def _vary_numbers(sentence: str, rng: random.Random) -> str:
     return NUMBER.sub(lambda m: str(max(2, int(m.group()) + rng.randint(-9, 9))), sentence)
 
 
-def synthetic_article(number: int, seed: int = 11) -> SyntheticArticle:
+# Words per article: a feature or analysis piece. WIRE_WORDS: a wire story, the bulk of a news feed.
+REAL_WORDS = (620, 880)
+WIRE_WORDS = (400, 640)
+
+
+def synthetic_article(number: int, seed: int = 11, words: tuple[int, int] = REAL_WORDS) -> SyntheticArticle:
     """Article ``number`` of the stream for ``seed``: the same arguments always give the same article."""
     rng = random.Random(seed * 1_000_003 + number)
     stories = _story_sentences()
     title, own = stories[rng.randrange(len(stories))]
-    target = rng.randint(620, 880)
+    target = rng.randint(*words)
     sentences: list[str] = []
-    words = 0
-    while words < target:
+    length = 0
+    while length < target:
         pool = own if rng.random() < 0.2 else stories[rng.randrange(len(stories))][1]
         sentence = _vary_numbers(pool[rng.randrange(len(pool))], rng)
         sentences.append(sentence)
-        words += len(sentence.split())
+        length += len(sentence.split())
     paragraphs = []
     while sentences:
         size = rng.randint(2, 4)
@@ -97,9 +103,13 @@ def synthetic_article(number: int, seed: int = 11) -> SyntheticArticle:
     )
 
 
-def synthetic_articles(count: int, seed: int = 11, start: int = 0) -> list[SyntheticArticle]:
-    return [synthetic_article(n, seed) for n in range(start, start + count)]
+def synthetic_articles(
+    count: int, seed: int = 11, start: int = 0, words: tuple[int, int] = REAL_WORDS
+) -> list[SyntheticArticle]:
+    return [synthetic_article(n, seed, words) for n in range(start, start + count)]
 
 
-def synthetic_records(count: int, seed: int = 11, start: int = 0) -> list[ArticleRecord]:
-    return [article.record() for article in synthetic_articles(count, seed, start)]
+def synthetic_records(
+    count: int, seed: int = 11, start: int = 0, words: tuple[int, int] = REAL_WORDS
+) -> list[ArticleRecord]:
+    return [article.record() for article in synthetic_articles(count, seed, start, words)]
