@@ -71,6 +71,10 @@ def bulk_store(path: Path, count: int, seed: int = 3) -> None:
         day = f"{2021 + rng.randrange(5)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
         facts.append((day, rng.choice(TYPES), f"Company {rng.randrange(3000)}", rng.choice(MARKETS)))
     connection = sqlite3.connect(path, isolation_level=None)
+    # Setting up, not measured: no journal, no syncs and a large page cache (the full-text index's merges
+    # hit it) build the store a quarter faster. The measured parts open it as `timeline` does (WAL).
+    for pragma in ("journal_mode = off", "synchronous = off", "cache_size = -1000000"):
+        connection.execute(f"pragma {pragma}")
     connection.execute("begin")
     connection.executemany(
         "insert or ignore into markets (code, name, kind) values (?, ?, ?)",
