@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
 
 import sqlite_utils
 
@@ -141,11 +142,19 @@ def _is_year(word: str) -> bool:
 
 
 def _content_words(sentence: str) -> set[str]:
-    keys = map(_content_key, set(WORD.findall(sentence.lower())))
-    return {key for key in keys if key}
+    keys = _CONTENT_KEYS
+    words = set(WORD.findall(sentence.lower()))
+    if len(keys) > 500_000:  # a bounded cache: a large merge meets many rare words once
+        keys.clear()
+    # A dict read per word (the merge reads hundreds of thousands of sentences); new words are worked out.
+    found = {keys.get(word) or keys.setdefault(word, _content_key(word) or "\0") for word in words}
+    found.discard("\0")
+    return found
 
 
-@lru_cache(maxsize=200_000)
+_CONTENT_KEYS: dict[str, str] = {}  # word -> its stem, or "\0" for a word that says nothing of the fact
+
+
 def _content_key(word: str) -> str:
     """The stem a word counts as, or "" for a word that says nothing of the fact (short, common, a date)."""
     if len(word) <= 2 or word in STOPWORDS or word in DATE_WORDS or _is_year(word):
@@ -203,7 +212,7 @@ def _rarity(members: list[Member]) -> dict[str, float]:
 
 def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
     """Weighted Jaccard of two sentences' content words, rare words weighing more."""
-    shared = sum(rarity.get(w, 1.0) for w in a.words & b.words)
+    shared = sum(map(rarity.get, a.words & b.words, repeat(1.0)))
     union = a.weight + b.weight - shared
     return shared / union if union > 0 else 0.0
 
@@ -427,7 +436,7 @@ def _cluster_group(members: list[Member]) -> list[Cluster]:
     rarity = _rarity(members)
     index = ActorIndex(members)
     for member in members:
-        member.weight = sum(rarity.get(w, 1.0) for w in member.words)
+        member.weight = sum(map(rarity.__getitem__, member.words))  # the rarity of this group's words
         member.names = member.actor_keys | index.named_in(member.sentence.casefold())
     for member in members:
         lookup, register = _block_keys(member)
