@@ -39,12 +39,16 @@ FRESH = FIXTURES / "fresh"
 # A development corpus in new domains (tests/fixtures/dev2), written apart from the rules: its first figures
 # were blind, later rules were chosen with its errors in view.
 DEV2 = FIXTURES / "dev2"
+# A blind corpus in five new domains (tests/fixtures/blind2): written blind (its writer never read the rules),
+# never used to choose a rule, and only its summary lines are read.
+BLIND2 = FIXTURES / "blind2"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
     "unseen": (UNSEEN, UNSEEN / "events.toml"),
     "fresh": (FRESH, FRESH / "events.toml"),
     "dev2": (DEV2, DEV2 / "events.toml"),
+    "blind2": (BLIND2, BLIND2 / "events.toml"),
 }
 
 
