@@ -1,8 +1,12 @@
 """Article dedup: the same text (exact hash) and syndicated copies (MinHash LSH over word shingles).
 
-The signatures are datasketch's MinHash (scheme ``affine32``, seed 1, SHA-1 of each word 3-gram), computed
-here with numpy for a whole text at once; the near-duplicate index answers what datasketch's
-``MinHashLSH`` answers (the same bands and rows), from numpy arrays that load fast.
+The signatures are MinHash signatures of the text's word 3-grams, scheme ``words64-affine32``: each distinct
+word is hashed once (BLAKE2b, 8 bytes), the three word hashes of each 3-gram are mixed into its 32-bit hash
+with numpy, and datasketch's ``affine32`` permutations (seed 1) give the minimum per permutation. That is
+what datasketch's ``MinHash`` computes with that 3-gram hash as its ``hashfunc`` (tests/test_dedup.py
+checks it value for value); the near-duplicate index answers what datasketch's ``MinHashLSH`` answers (the
+same bands and rows), from numpy arrays that load fast. Signatures stored under the scheme before
+(``affine32``: SHA-1 of each 3-gram, three times slower) are re-computed by the schema's version 7.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ if TYPE_CHECKING:  # datasketch imports scipy: loaded only where a MinHash objec
     from datasketch import MinHash
 
 NUM_PERM = 128
-# datasketch's hashing scheme; stored signatures are only comparable within one scheme.
-MINHASH_SCHEME = "affine32"
+# How stored signatures are computed: they are only comparable within one scheme, so a new scheme comes
+# with a schema migration that re-signs every stored article (pipeline/schema.py, version 7 for this one).
+MINHASH_SCHEME = "words64-affine32"
+# datasketch's permutation scheme within ours: the one its MinHash objects of our values are created with.
+PERMUTATION_SCHEME = "affine32"
 SHINGLE_SIZE = 3
 # Estimated Jaccard similarity of word 3-grams from which two texts are one story republished.
 # Measured on the demo corpus (`python -m bench.near_duplicates`): its syndicated copies (new headline,
@@ -39,6 +46,17 @@ _ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not _
 # The MurmurHash3 finalizer datasketch applies to each 32-bit input hash of the affine32 scheme.
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)  # the signature of no shingle at all
+# A 3-gram's hash from its word hashes: ((h1 * K ^ h2) * K ^ h3) mod 2^64, then MurmurHash3's 64-bit
+# finalizer, whose high 32 bits are the gram's hash (the multiplications make the order of words count).
+GRAM_MULTIPLIER = 0x9E3779B97F4A7C15
+FMIX64 = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)
+_GRAM_MULTIPLIER = np.uint64(GRAM_MULTIPLIER)
+_FMIX64 = tuple(np.uint64(value) for value in FMIX64)
+_HIGH_HALF = np.uint64(32)
+# Word hashes computed so far, so that each distinct word is hashed once. News vocabularies keep growing
+# (names, numbers): the cache is emptied when it holds this many words, about 25 MB.
+WORD_HASH_CACHE_SIZE = 200_000
+_word_hashes_seen: dict[str, int] = {}
 
 
 def normalized_words(text: str) -> list[str]:
@@ -77,32 +95,65 @@ def shingles(words: list[str], size: int = SHINGLE_SIZE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def _shingle_bytes(words: list[str]) -> list[bytes]:
-    """The UTF-8 word 3-grams of ``words``, repeats included (a repeat leaves a minimum unchanged)."""
+def word_hash(word: str) -> int:
+    """The scheme's 64-bit hash of a word: BLAKE2b of its UTF-8 with an 8-byte digest, little-endian.
+
+    Stable across processes and Python versions (unlike ``hash()``), so stored signatures stay comparable.
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    """``word_hash`` of each of ``words`` (uint64), from the cache where it can."""
+    seen = _word_hashes_seen
+    try:
+        return np.fromiter(map(seen.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:  # a word not seen yet
+        pass
+    if len(seen) >= WORD_HASH_CACHE_SIZE:
+        seen.clear()
+    hashes = {word: seen[word] if word in seen else word_hash(word) for word in set(words)}
+    seen.update(hashes)
+    return np.fromiter(map(hashes.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+def _gram_hashes(words: list[str]) -> np.ndarray:
+    """The 32-bit hashes (uint32) of ``words``' 3-grams, repeats included (a repeat leaves a minimum as it
+    is). Fewer words than a 3-gram make one gram, filled up with empty words."""
     if len(words) < SHINGLE_SIZE:
-        return [" ".join(words).encode("utf-8")] if words else []
-    # Words never hold a line break: one join, one encode and one split instead of an encode per 3-gram.
-    grams = "\n".join([f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)])
-    return grams.encode("utf-8").split(b"\n")
+        words = words + [""] * (SHINGLE_SIZE - len(words))
+    hashes = _word_hashes(words)
+    count = len(hashes) - SHINGLE_SIZE + 1
+    mixed = hashes[:count] * _GRAM_MULTIPLIER
+    for offset in range(1, SHINGLE_SIZE):
+        mixed ^= hashes[offset : offset + count]
+        if offset < SHINGLE_SIZE - 1:
+            mixed *= _GRAM_MULTIPLIER
+    s1, m1, s2, m2, s3 = _FMIX64
+    mixed ^= mixed >> s1
+    mixed *= m1
+    mixed ^= mixed >> s2
+    mixed *= m2
+    mixed ^= mixed >> s3
+    return (mixed >> _HIGH_HALF).astype(np.uint32)
 
 
 @lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
-    """The scheme's permutations for NUM_PERM (seed 1), drawn once instead of for every signature."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
+    """datasketch's affine32 permutations for NUM_PERM and seed 1: (a, b), drawn as its ``MinHash`` draws
+    them (tests/test_dedup.py compares), without importing datasketch and scipy for every store."""
+    generator = np.random.RandomState(1)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def _signature_of_words(words: list[str]) -> np.ndarray:
-    """The MinHash hash values (uint32) of ``words``' 3-grams: what ``MinHash.update_batch`` computes."""
-    grams = _shingle_bytes(words)
-    if not grams:
+    """The MinHash hash values (uint32) of ``words``' 3-grams: what datasketch's ``MinHash.update_batch``
+    computes for the 3-grams with ``hashfunc`` the scheme's gram hash."""
+    if not words:
         return _EMPTY.copy()
-    sha1 = hashlib.sha1
-    # datasketch's sha1_hash32: the first 4 bytes of each SHA-1 digest, little-endian.
-    digests = np.frombuffer(b"".join([sha1(gram).digest() for gram in grams]), dtype="<u4")
-    hashed = digests[::5].astype(np.uint32)
+    hashed = _gram_hashes(words)
     s1, m1, s2, m2, s3 = _FMIX
     hashed ^= hashed >> s1
     hashed *= m1
@@ -110,9 +161,9 @@ def _signature_of_words(words: list[str]) -> np.ndarray:
     hashed *= m2
     hashed ^= hashed >> s3
     a, b = _permutations()
-    permuted = hashed[:, None] * a
-    permuted += b
-    return permuted.min(axis=0)
+    permuted = np.multiply.outer(a, hashed)  # (NUM_PERM, grams): each permutation's row is contiguous
+    permuted += b[:, None]
+    return permuted.min(axis=1)
 
 
 def fingerprint(text: str) -> tuple[str, np.ndarray]:
@@ -131,7 +182,7 @@ def minhash_of(text: str) -> MinHash:
     return MinHash(
         num_perm=NUM_PERM,
         hashvalues=signature_values(text),
-        scheme=MINHASH_SCHEME,
+        scheme=PERMUTATION_SCHEME,
         permutations=_permutations(),
     )
 
@@ -144,7 +195,9 @@ def signature_to_bytes(signature: MinHash | np.ndarray) -> bytes:
 def signature_from_bytes(blob: bytes) -> MinHash:
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=MINHASH_SCHEME)
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=PERMUTATION_SCHEME
+    )
 
 
 def signatures_from_blobs(blobs: Sequence[bytes]) -> np.ndarray:

@@ -7,11 +7,13 @@ open an older database and bring it up to date before it writes.
 from __future__ import annotations
 
 import os
+import sys
+import time
 from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DEFAULT_DB = "timeline.db"
 
 
@@ -417,6 +419,42 @@ def _create_version_6(db: sqlite_utils.Database) -> None:
     )
 
 
+# Articles signed again per statement batch by the migration to version 7 (their texts are read a chunk at a
+# time, never all at once), and the article count from which it reports its progress on stderr.
+RESIGN_CHUNK = 500
+RESIGN_PROGRESS_FROM = 20_000
+
+
+def _create_version_7(db: sqlite_utils.Database) -> None:
+    """Near-duplicate signatures of the MinHash scheme ``words64-affine32`` (pipeline/dedup.py): every stored
+    article is signed again from its text, since signatures of the scheme before (``affine32``, SHA-1 of each
+    word 3-gram) cannot be compared with new ones. Signatures whose article is gone are dropped (they cannot
+    be signed again). It runs in the migration's transaction: a run killed half-way leaves version 6 and its
+    signatures as they were, and the next command starts it again."""
+    from pipeline.dedup import MINHASH_SCHEME, fingerprint, signature_to_bytes
+
+    db.execute("delete from article_signatures where article_id not in (select id from articles)")
+    total = db.execute("select count(*) from articles").fetchone()[0]
+    report = total >= RESIGN_PROGRESS_FROM
+    if report:
+        print(f"signing {total:,} articles again (MinHash scheme {MINHASH_SCHEME}) ...", file=sys.stderr)
+    upsert = (
+        "insert into article_signatures (article_id, minhash) values (?, ?)"
+        " on conflict (article_id) do update set minhash = excluded.minhash"
+    )
+    started, last_rowid, done, next_report = time.monotonic(), -(2**63), 0, total // 10
+    # Keyset pages in rowid order: each page is one range of the table, whatever the ids look like.
+    page = "select rowid, id, text from articles where rowid > ? order by rowid limit ?"
+    while rows := db.execute(page, [last_rowid, RESIGN_CHUNK]).fetchall():
+        signed = [(key, signature_to_bytes(fingerprint(str(text or ""))[1])) for _, key, text in rows]
+        db.conn.executemany(upsert, signed)
+        last_rowid, done = rows[-1][0], done + len(rows)
+        if report and done >= next_report:
+            seconds = time.monotonic() - started
+            print(f"  {done:,} of {total:,} articles signed ({seconds:.0f} s)", file=sys.stderr)
+            next_report = done + total // 10
+
+
 MIGRATIONS = [
     _create_version_1,
     _create_version_2,
@@ -424,4 +462,5 @@ MIGRATIONS = [
     _create_version_4,
     _create_version_5,
     _create_version_6,
+    _create_version_7,
 ]

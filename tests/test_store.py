@@ -1,12 +1,28 @@
+import sqlite3
+import subprocess
+import sys
 from itertools import combinations
 
 import pytest
 import sqlite_utils
+from datasketch import MinHash
 
 from demo.build import load_stories
-from pipeline.dedup import NEAR_DUPLICATE_THRESHOLD, content_hash, minhash_of
-from pipeline.schema import migrate
-from pipeline.store import ArticleRecord, Store
+from pipeline.dedup import (
+    NEAR_DUPLICATE_THRESHOLD,
+    NUM_PERM,
+    PERMUTATION_SCHEME,
+    content_hash,
+    fingerprint,
+    minhash_of,
+    normalized_words,
+    shingles,
+    signature_to_bytes,
+)
+from pipeline.schema import MIGRATIONS, SCHEMA_VERSION, migrate, open_database
+from pipeline.store import ArticleRecord, Store, stored_url
+from pipeline.urls import article_id
+from tests.conftest import ROOT
 
 STORIES = {f"{s.outlet.domain}/{s.slug}": s for s in load_stories()}
 
@@ -172,3 +188,119 @@ def test_a_batch_judges_each_record_as_if_the_ones_before_it_were_stored(db, bat
         assert list(db.query(f"select * from {table} order by 1")) == list(
             expected_db.query(f"select * from {table} order by 1")
         )
+
+
+# -- signatures of the scheme before (schema version 6) ----------------------------------------------------
+
+
+def sha1_scheme_signature(text: str) -> bytes:
+    """A signature as stores of schema version 6 wrote it: datasketch's affine32 MinHash with its default
+    hash, SHA-1 of each word 3-gram."""
+    signature = MinHash(num_perm=NUM_PERM, scheme=PERMUTATION_SCHEME)
+    signature.update_batch([s.encode("utf-8") for s in shingles(normalized_words(text))])
+    return signature_to_bytes(signature)
+
+
+def version_6_database(path, records: list[ArticleRecord]) -> None:
+    """A database file of schema version 6 holding ``records``, signed with the SHA-1 scheme, and one
+    signature whose article is gone."""
+    old = sqlite_utils.Database(path)
+    for step in MIGRATIONS[:6]:
+        step(old)
+    old.execute("PRAGMA user_version = 6")
+    Store(old).add_articles(records)
+    with old.conn:
+        for key, text in old.execute("select id, text from articles").fetchall():
+            old.execute(
+                "update article_signatures set minhash = ? where article_id = ?",
+                [sha1_scheme_signature(text), key],
+            )
+        old.execute("insert into article_signatures values ('gone', ?)", [sha1_scheme_signature("gone")])
+    old.close()
+
+
+def signatures(path) -> dict[str, bytes]:
+    with sqlite3.connect(path) as connection:
+        return dict(connection.execute("select article_id, minhash from article_signatures"))
+
+
+def originals() -> list[ArticleRecord]:
+    return [record(key) for key, story in sorted(STORIES.items()) if not story.meta.get("syndicated_from")]
+
+
+def test_migration_to_version_7_signs_every_article_again(tmp_path):
+    path = tmp_path / "v6.db"
+    version_6_database(path, originals())
+    before = signatures(path)
+    db = open_database(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    texts = dict(db.execute("select id, text from articles"))
+    after = signatures(path)
+    assert set(after) == set(texts) == set(before) - {"gone"}
+    for key, text in texts.items():
+        assert after[key] == signature_to_bytes(fingerprint(text)[1])
+        assert after[key] != before[key]
+
+
+def test_after_the_migration_the_store_decides_as_a_new_one(tmp_path):
+    """Syndicated copies, exact copies and the other mixed records meet a migrated store as they meet a
+    store written with the new scheme from the start; before the migration the copies would be missed."""
+    path = tmp_path / "v6.db"
+    version_6_database(path, originals())
+    unmigrated = Store(sqlite_utils.Database(path))  # what the old signatures answer to a new one
+    assert unmigrated._index().matches(fingerprint(plain(STORIES[COPY]))[1]) == []
+    unmigrated.db.close()
+    fresh = sqlite_utils.Database(memory=True)
+    migrate(fresh)
+    Store(fresh).add_articles(originals())
+    syndicated = [
+        (key, s.meta["syndicated_from"])
+        for key, s in sorted(STORIES.items())
+        if s.meta.get("syndicated_from")
+    ]
+    later = [record(key) for key, _ in syndicated] + mixed_records()
+    migrated = Store(open_database(path)).add_articles(later)
+    assert migrated == Store(fresh).add_articles(later)
+    for outcome, (_, original) in zip(migrated, syndicated, strict=False):
+        assert (outcome.status, outcome.reason) == ("copy", "near duplicate")
+        assert outcome.duplicate_of == article_id(stored_url(STORIES[original].url))
+    assert {o.reason for o in migrated} >= {"near duplicate", "same text", "same canonical URL"}
+
+
+KILLED_MIGRATION = """
+import sys, time
+import pipeline.dedup, pipeline.schema
+
+pipeline.schema.RESIGN_CHUNK = 2
+pipeline.schema.RESIGN_PROGRESS_FROM = 0
+sign = pipeline.dedup.fingerprint
+pipeline.dedup.fingerprint = lambda text: (time.sleep(0.05), sign(text))[1]
+pipeline.schema.open_database(sys.argv[1])
+"""
+
+
+def test_a_migration_killed_half_way_leaves_version_6_as_it_was(tmp_path):
+    path = tmp_path / "v6.db"
+    version_6_database(path, originals())
+    before = signatures(path)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MIGRATION, str(path)], stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    lines = []
+    for line in child.stderr:  # progress on stderr: killed once two pages of signatures are written
+        lines.append(line)
+        if line.strip().startswith("4 of"):
+            break
+    child.kill()
+    child.wait()
+    assert lines[0].startswith(f"signing {len(originals())} articles again (MinHash scheme"), lines
+    assert lines[-1].strip().startswith("4 of"), lines
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert signatures(path) == before
+    db = open_database(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert all(
+        signatures(path)[key] == signature_to_bytes(fingerprint(text)[1])
+        for key, text in db.execute("select id, text from articles")
+    )
