@@ -310,24 +310,21 @@ class NearDuplicateIndex:
         for key, signature in items:
             self.add(key, signature)
 
-    def _candidates(self, query: np.ndarray, buckets: np.ndarray) -> np.ndarray:
+    def _candidates(self, buckets: np.ndarray) -> np.ndarray:
+        """Rows that share a bucket key with ``buckets``, in order (a few, mostly: a set beats np.unique)."""
         starts = np.searchsorted(self._sorted_keys, buckets, side="left")
-        lengths = np.searchsorted(self._sorted_keys, buckets, side="right") - starts
-        total = int(lengths.sum())
-        # Positions starts[i] .. starts[i] + lengths[i] - 1 of every bucket, in one array.
-        found = [
-            self._sorted_rows[np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)]
-        ]
+        ends = np.searchsorted(self._sorted_keys, buckets, side="right")
+        found: set[int] = set()
+        sorted_rows = self._sorted_rows
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end > start:
+                found.update(sorted_rows[start:end].tolist())
         if self._recent:
-            found += [np.asarray(self._recent[b]) for b in buckets.tolist() if b in self._recent]
-        rows = np.unique(np.concatenate(found))
-        if not len(rows):
-            return rows
-        # A bucket key is a hash of a band: keep the rows that share a band exactly.
-        shape = (len(rows), self._bands, self._band_rows)
-        stored = self._signatures[rows, : self._width].reshape(shape)
-        same_band = (stored == query[: self._width].reshape(shape[1:])).all(axis=2).any(axis=1)
-        return rows[same_band]
+            recent = self._recent
+            for bucket in buckets.tolist():
+                if bucket in recent:
+                    found.update(recent[bucket])
+        return np.array(sorted(found), dtype=np.int64)
 
     def matches(
         self, signature: MinHash | np.ndarray, buckets: np.ndarray | None = None
@@ -336,10 +333,15 @@ class NearDuplicateIndex:
         query = _values(signature)
         if buckets is None:
             buckets = self.bucket_keys(query[None, :])[0]
-        rows = self._candidates(query, buckets)
+        rows = self._candidates(buckets)
         if not len(rows):
             return []
-        equal = np.count_nonzero(self._signatures[rows] == query, axis=1)
+        same_value = self._signatures[rows] == query
+        # A bucket key is a hash of a band: only rows that share a band exactly are candidates.
+        bands = same_value[:, : self._width].reshape(len(rows), self._bands, self._band_rows)
+        shared_band = bands.all(axis=2).any(axis=1)
+        rows = rows[shared_band]
+        equal = np.count_nonzero(same_value[shared_band], axis=1)
         found = []
         for row, count in zip(rows.tolist(), equal.tolist(), strict=True):
             similarity = count / NUM_PERM  # datasketch's MinHash.jaccard
