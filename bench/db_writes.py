@@ -4,8 +4,8 @@
 
 ``Store.add_articles`` writes batches of 500 synthetic articles (bench/corpus.py) into a database that
 already holds 1,000: each article is looked up by canonical URL and by text hash, its MinHash signature is
-computed and checked against the near-duplicate index, then the article, its full-text index entry and its
-signature are written. The baseline writes the very rows the store wrote (read back from it) into a fresh
+computed (pipeline.dedup.fingerprint, scheme words64-affine32) and checked against the near-duplicate
+index, then the article, its full-text index entry and its signature are written. The baseline writes the very rows the store wrote (read back from it) into a fresh
 database of the same schema, full-text triggers included, with one ``executemany`` per table in one
 transaction. Figure ``db_write_ratio``: rows/s of the store divided by rows/s of the baseline; the share of
 the store's time spent on dedup (hashing and MinHash) is printed beside it.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.corpus import synthetic_records
 from bench.measure import Figure, at_least
-from pipeline.dedup import fingerprint
+from pipeline.dedup import MINHASH_SCHEME, fingerprint
 from pipeline.schema import open_database
 from pipeline.store import Store
 
@@ -89,6 +89,7 @@ def db_write_figures(count: int = 2000) -> list[Figure]:
                 "executemany_rows_per_s": round(rows / bare),
                 "store_ms_per_article": round(store / count * 1000, 2),
                 "dedup_hash_and_minhash_ms_per_article": round(dedup / count * 1000, 2),
+                "minhash_scheme": MINHASH_SCHEME,
                 "store_ratio_without_dedup": round(bare / max(store - dedup, 1e-9), 3),
             },
         )

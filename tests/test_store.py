@@ -109,13 +109,15 @@ def test_reports_of_one_fact_by_different_outlets_are_not_copies():
         for s in STORIES.values()
         if s.meta.get("syndicated_from")
     }
+    assert len(syndicated) == 2
     signatures = {key: minhash_of(plain(story)) for key, story in STORIES.items()}
     for a, b in combinations(sorted(signatures), 2):
         similarity = signatures[a].jaccard(signatures[b])
+        # With room to spare on both sides (bench/near_duplicates.py prints the gap).
         if (a, b) in syndicated or (b, a) in syndicated:
-            assert similarity >= NEAR_DUPLICATE_THRESHOLD, (a, b, similarity)
+            assert similarity >= 1.5 * NEAR_DUPLICATE_THRESHOLD, (a, b, similarity)
         else:
-            assert similarity < NEAR_DUPLICATE_THRESHOLD, (a, b, similarity)
+            assert similarity <= NEAR_DUPLICATE_THRESHOLD / 2, (a, b, similarity)
 
 
 def test_crawl_pages_remember_outcomes_and_attempts(db):
