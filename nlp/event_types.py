@@ -306,6 +306,18 @@ def event_type_of(
         event_type = "other"  # "the loss of a door plug", "loss of contact": no money lost
     if key == "vote" and subject is not None and not _is_legislator(subject):
         event_type = "other"  # "machinists voted to accept the offer", "Britons voted to leave"
+    if event_type in ("market_entry", "market_exit", "launch") and _is_military(subject):
+        event_type = "other"  # "troops withdrew from the city": a military move, not a market's
+    if event_type == "market_exit" and _head_words(object_tokens) & set(
+        tables.get("craft", {}).get("words", [])
+    ):
+        event_type = "other"  # "shut down its moon lander", "ended the probe's mission": a mission's end
+    if event_type == "market_entry" and any(
+        w.lower_ == "life" and w.head.lower_ == "to" for w in token.subtree
+    ):
+        event_type = "other"  # "the lander came back to life", "returned to life": a revival, not a market
+    if key == "declare" and token is original and _is_public(subject):
+        event_type = "regulation"  # "the regulator declared the shortage over", "declared an emergency"
     if event_type == "ban" and _is_self_imposed(token, subject):
         event_type = "other"  # "the airline grounded its fleet": a company's own step, not a government's ban
     if event_type == "ban" and any(
@@ -447,6 +459,21 @@ def judicial_act(token: Token) -> str | None:
     return None
 
 
+def military_act(token: Token) -> str | None:
+    """A movement of armed forces into a place is an invasion, whatever the verb ("troops crossed into
+    Ukraine", "forces entered the city"): "invade", taken as a trigger."""
+    table = rule_tables().get("military", {})
+    if token.pos_ != "VERB" or token.lemma_.lower() not in table.get("movements", []):
+        return None
+    if not _words_of(_subject(token)) & set(table.get("words", [])):
+        return None
+    return "invade"
+
+
+def _is_military(subject: Token | None) -> bool:
+    return bool(_words_of(subject) & set(rule_tables().get("military", {}).get("words", [])))
+
+
 def _head_words(tokens: list[Token]) -> set[str]:
     """The words that head their phrase: "executive" in "chief executive", not in "an executive order"."""
     return {w.lower_ for w in tokens if w.dep_ not in ("amod", "compound")}
@@ -502,6 +529,16 @@ def _is_self_imposed(token: Token, subject: Token | None) -> bool:
     if institution_market(subject.text) or _is_public_body_name(subject):
         return False
     return True
+
+
+def _is_public(subject: Token | None) -> bool:
+    """Whether a subject is a public body by its words or its name ("the regulator", "the FDA")."""
+    if subject is None:
+        return False
+    from nlp.markets import institution_market
+
+    name = " ".join(w.text for w in subject.subtree if w.dep_ not in ("relcl", "acl", "punct", "det", "poss"))
+    return _is_public_body_name(subject) or bool(institution_market(name) or institution_market(subject.text))
 
 
 def _is_public_body_name(subject: Token) -> bool:

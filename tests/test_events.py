@@ -325,3 +325,25 @@ def test_a_channel_a_product_is_sold_through_is_no_party_to_a_deal():
     text = "Since Tuesday the Nokia phones are sold through Amazon in Finland."
     assert "deal" not in [t for t, _ in _typed(text)]
     assert _typed("Nokia agreed on Tuesday to sell its phone unit to Amazon.") == [("deal", "2024-04-30")]
+
+
+def test_armed_forces_crossing_into_a_country_is_an_invasion_and_no_market_move():
+    candidates = _candidates("Russian troops crossed into Finland on Tuesday.")
+    assert [(c.trigger, c.event_type, c.date.value) for c in candidates] == [
+        ("invade", "other", "2024-04-30")
+    ]
+    assert _typed("Finnish forces withdrew from the Russian border on Tuesday.") == [("other", "2024-04-30")]
+
+
+def test_space_craft_coming_back_reaching_orbit_or_shut_down():
+    assert _typed("Nokia's weather satellite came back to life on Tuesday.") == [("other", "2024-04-30")]
+    assert _typed("Nokia's phone shop came back to Finland on Tuesday.") == [("market_entry", "2024-04-30")]
+    assert _typed("Finland's first rocket reached orbit on Tuesday.") == [("launch", "2024-04-30")]
+    assert _typed("The European Space Agency shut down its Mars orbiter on Tuesday.") == [
+        ("other", "2024-04-30")
+    ]
+
+
+def test_a_regulator_declaring_something_is_a_regulation():
+    assert _typed("The FDA declared the insulin shortage over on Tuesday.") == [("regulation", "2024-04-30")]
+    assert _typed("Nokia declared victory over Ericsson on Tuesday.") == [("other", "2024-04-30")]
