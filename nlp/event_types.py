@@ -187,6 +187,16 @@ def _governed_trigger(token: Token) -> Token | None:
         and token.head.lemma_.lower() not in _light()
     ):
         return token.head
+    owner = token.head.head.head if token.head.dep_ == "pobj" and token.head.head.dep_ == "prep" else None
+    if (
+        token.dep_ in ("acl", "relcl")
+        and owner is not None
+        and owner.pos_ in ("NOUN", "PROPN")
+        and not trigger_key(token.head)
+        and trigger_key(owner)
+        and owner.lemma_.lower() not in _light()
+    ):
+        return owner  # "an agreement on the main terms reached in March": what was reached is the agreement
     children = list(token.children)
     if not any(c.dep_ == "dobj" for c in children):
         # "lawmakers passed and the president signed a moratorium": the object the verbs share.
@@ -206,7 +216,9 @@ def _governed_trigger(token: Token) -> Token | None:
     for dep in ("dobj", "nsubjpass", "attr", "nsubj", "pobj", "xcomp", "ccomp"):
         for child in children:
             key = trigger_key(child) if child.dep_ == dep else None
-            if key and key in table and key not in _light():
+            # "agreed to abandon the venture": a clause that is itself a light trigger still says what was agreed.
+            light_clause = dep in ("xcomp", "ccomp") and key in _light()
+            if key and key in table and (key not in _light() or light_clause):
                 # "a regulation that prohibits..." / "the law requiring...": the clause says what the rule does.
                 clause = next(
                     (g for g in child.children if g.dep_ in ("relcl", "acl") and trigger_key(g)), None
@@ -234,8 +246,9 @@ def event_type_of(
     original = token
     if key in _light() and _is_personnel_change(token, key, _head_words(_object_tokens(token))):
         return "other"  # "became chief executive in January", before "with a mandate to..." is looked at
-    if key in _light() and (governed := _governed_trigger(token)) is not None:
-        token, key = governed, trigger_key(governed) or governed.lemma_.lower()
+    for _ in range(2):  # "agreed to begin talks": a light clause's own object, once more
+        if key in _light() and (governed := _governed_trigger(token)) is not None:
+            token, key = governed, trigger_key(governed) or governed.lemma_.lower()
     if key in RULE_NOUNS:
         # "a regulation which forbids...": the rule's own clause says what kind of measure it is.
         clause = next((c for c in token.children if c.dep_ in ("relcl", "acl") and trigger_key(c)), None)
@@ -364,7 +377,7 @@ def event_type_of(
         (planned or future)
         and event_type not in ("regulation", "ban", "legal")
         and not (event_type == "financial" and token.lemma_.lower() in RESULTS_NOUNS)
-        and not _scheduled(mention, published)
+        and (not _scheduled(mention, published) or _plan_told_in_past(token) or _plan_told_in_past(original))
     ):
         return "forecast"
     if (
@@ -376,6 +389,21 @@ def event_type_of(
             "other"  # "presented its plan at the end of May", written in July: the act is done, not foreseen
         )
     return event_type
+
+
+def _plan_told_in_past(token: Token) -> bool:
+    """A plan told in the past perfect, as one that was overtaken: "had been due to go live on Aug. 23",
+    "had been scheduled to open on Friday" (a plan that did not happen as planned, however close its date)."""
+    if token.dep_ not in ("xcomp", "ccomp"):
+        return False
+    node = token.head
+    for _ in range(2):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in node.children):
+            return True
+        if node.dep_ not in ("acomp", "xcomp") or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _state_joins_or_leaves(subject: Token | None, object_tokens: list[Token]) -> bool:

@@ -347,3 +347,15 @@ def test_space_craft_coming_back_reaching_orbit_or_shut_down():
 def test_a_regulator_declaring_something_is_a_regulation():
     assert _typed("The FDA declared the insulin shortage over on Tuesday.") == [("regulation", "2024-04-30")]
     assert _typed("Nokia declared victory over Ericsson on Tuesday.") == [("other", "2024-04-30")]
+
+
+def test_a_light_verb_takes_the_type_of_the_light_clause_it_governs():
+    text = "Nokia said on Tuesday that it had agreed to cancel its phone fair in Helsinki."
+    assert _typed(text) == [("other", "2024-04-30")]
+    text = "The talks follow an agreement on the main terms reached with Ericsson in March."
+    assert _typed(text) == [("deal", "2024-03")]
+
+
+def test_a_plan_told_in_the_past_perfect_stays_a_forecast_however_close_its_date():
+    assert [t for t, _ in _typed("Nokia's Helsinki store had been due to open on May 6.")] == ["forecast"]
+    assert [t for t, _ in _typed("Nokia's Helsinki store is due to open on May 6.")] != ["forecast"]
