@@ -381,6 +381,7 @@ def _attached_dates(
     doc: Doc, sentence: Span, dates: list[DateMention], sentence_triggers: list[tuple[Token, str]]
 ):
     """(trigger token, date, how it is attached, tree distance) for each usable date of the sentence."""
+    attached = []
     for mention in dates:
         if not (sentence.start_char <= mention.start < sentence.end_char):
             continue
@@ -397,7 +398,26 @@ def _attached_dates(
         if _is_comparison_scope(head):
             continue
         chosen, distance = _attach(head, sentence_triggers)
-        yield chosen, mention, _attachment(head), distance
+        attached.append((chosen, mention, _attachment(head), distance, _said_on(head, chosen)))
+    # "It halted output on Friday, the company said on Monday": the day it was said is not the day of a
+    # fact dated as finely in its own clause (a coarser date, "this year", leaves the day it was said).
+    own_dated = [(chosen.i, mention) for chosen, mention, *_, said in attached if not said]
+    for chosen, mention, how, distance, said in attached:
+        if not said or not any(i == chosen.i and _as_fine(own, mention) for i, own in own_dated):
+            yield chosen, mention, how, distance
+
+
+def _as_fine(one: DateMention, other: DateMention) -> bool:
+    """Whether one date is at least as precise as another (a day as a day, a week as a month…)."""
+    order = ("year", "quarter", "month", "week", "day")
+    rank = {name: n for n, name in enumerate(order)}
+    return rank.get(one.precision or "", -1) >= rank.get(other.precision or "", 99)
+
+
+def _said_on(head: Token, trigger: Token) -> bool:
+    """Whether a date hangs on a reporting verb ("said on Monday") other than the trigger it was given to."""
+    verb = _clause_verb(head)
+    return verb.i != trigger.i and verb.lemma_.lower() in REPORTING_VERBS
 
 
 def candidates_in_doc(

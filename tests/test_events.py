@@ -359,3 +359,14 @@ def test_a_light_verb_takes_the_type_of_the_light_clause_it_governs():
 def test_a_plan_told_in_the_past_perfect_stays_a_forecast_however_close_its_date():
     assert [t for t, _ in _typed("Nokia's Helsinki store had been due to open on May 6.")] == ["forecast"]
     assert [t for t, _ in _typed("Nokia's Helsinki store is due to open on May 6.")] != ["forecast"]
+
+
+def test_the_day_a_fact_was_said_does_not_date_a_fact_dated_in_its_own_clause():
+    text = "Nokia halted production in Finland on Friday, the company said on Wednesday."
+    assert [d for _, d in _typed(text)] == ["2024-04-26"]
+    # A coarser date of its own leaves the day it was said: "this year" does not contradict Wednesday.
+    text = "Nokia halted production in Finland this year, the company said on Wednesday."
+    assert "2024-05-01" in [d for _, d in _typed(text)]
+    assert [d for _, d in _typed("Nokia said on Wednesday it had halted production in Finland.")] == [
+        "2024-05-01"
+    ]
