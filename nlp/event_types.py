@@ -238,9 +238,16 @@ def _light() -> set[str]:
 
 
 def event_type_of(
-    token, key: str, markets: list[str], mention: DateMention | None = None, published=None
+    token,
+    key: str,
+    markets: list[str],
+    mention: DateMention | None = None,
+    published=None,
+    announced: bool = False,
 ) -> str | None:
-    """The type of the fact a trigger reports, or None when the trigger reports no fact here."""
+    """The type of the fact a trigger reports, or None when the trigger reports no fact here. ``announced``:
+    the date is the day the fact was said ("will offer the drug, Novo said on Tuesday"), so a future tense
+    tells of a decision announced that day, not of a forecast."""
     if _is_negated(token):
         return None
     original = token
@@ -370,7 +377,7 @@ def event_type_of(
     planned = any(
         t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
     )
-    future = any(
+    future = not announced and any(
         c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
     )
     if (

@@ -380,7 +380,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 def _attached_dates(
     doc: Doc, sentence: Span, dates: list[DateMention], sentence_triggers: list[tuple[Token, str]]
 ):
-    """(trigger token, date, how it is attached, tree distance) for each usable date of the sentence."""
+    """(trigger token, date, how it is attached, tree distance, whether it is the day the fact was said) for
+    each usable date of the sentence."""
     attached = []
     for mention in dates:
         if not (sentence.start_char <= mention.start < sentence.end_char):
@@ -404,7 +405,7 @@ def _attached_dates(
     own_dated = [(chosen.i, mention) for chosen, mention, *_, said in attached if not said]
     for chosen, mention, how, distance, said in attached:
         if not said or not any(i == chosen.i and _as_fine(own, mention) for i, own in own_dated):
-            yield chosen, mention, how, distance
+            yield chosen, mention, how, distance, said
 
 
 def _as_fine(one: DateMention, other: DateMention) -> bool:
@@ -412,6 +413,11 @@ def _as_fine(one: DateMention, other: DateMention) -> bool:
     order = ("year", "quarter", "month", "week", "day")
     rank = {name: n for n, name in enumerate(order)}
     return rank.get(one.precision or "", -1) >= rank.get(other.precision or "", 99)
+
+
+def _before(mention: DateMention, day: date | None) -> bool:
+    span = interval(mention.value, mention.date_end)
+    return day is not None and span is not None and span[0] <= day
 
 
 def _said_on(head: Token, trigger: Token) -> bool:
@@ -474,7 +480,7 @@ def candidates_in_doc(
             continue
         keys = dict((token.i, key) for token, key in sentence_triggers)
         dated: set[int] = set()
-        for token, mention, how, distance in _attached_dates(doc, sentence, dates, sentence_triggers):
+        for token, mention, how, distance, said in _attached_dates(doc, sentence, dates, sentence_triggers):
             dated.add(token.i)
             if _past_told_as_future(doc, token, mention, published_day):
                 continue
@@ -485,7 +491,14 @@ def candidates_in_doc(
                     mention.start, mention.end, mention.text, published_day.isoformat(), "day"
                 )
                 date_from = "published"
-            event_type = event_type_of(token, keys[token.i], markets, mention, published_day)
+            event_type = event_type_of(
+                token,
+                keys[token.i],
+                markets,
+                mention,
+                published_day,
+                announced=said and _before(mention, published_day),
+            )
             if event_type is None:
                 continue
             confidence = (

@@ -370,3 +370,10 @@ def test_the_day_a_fact_was_said_does_not_date_a_fact_dated_in_its_own_clause():
     assert [d for _, d in _typed("Nokia said on Wednesday it had halted production in Finland.")] == [
         "2024-05-01"
     ]
+
+
+def test_what_will_happen_told_on_the_day_it_was_said_is_an_announced_decision_not_a_forecast():
+    assert _typed("Nokia will open a store in Helsinki, the company said on April 30.") == [
+        ("market_entry", "2024-04-30")
+    ]
+    assert [t for t, _ in _typed("Nokia will open a store in Helsinki in June.")] == ["forecast"]
