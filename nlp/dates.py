@@ -203,6 +203,9 @@ def _parse_absolute(text: str) -> tuple[str, str] | None:
     return None
 
 
+BARE_WEEKDAY = re.compile(rf"(?:on\s+)?{g.WEEKDAY}", re.I)
+
+
 def _future_context(text: str, start: int) -> bool:
     window = text[max(0, start - 60) : start]
     return bool(g.FUTURE_CUES.search(window))
@@ -481,10 +484,24 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     )
 
 
+def _weekday_by_tense(doc: Doc, mention: DateMention, reference: date) -> DateMention:
+    """A bare weekday read as ahead because the sentence speaks of the future ("will open a store, the
+    company said on Tuesday") goes back a week when its own verb is in the past."""
+    if mention.precision != "day" or not BARE_WEEKDAY.fullmatch(mention.text) or not mention.value:
+        return mention
+    day = date.fromisoformat(mention.value)
+    if day <= reference or _tense(doc, mention) != "past":
+        return mention
+    while day > reference:
+        day -= timedelta(days=7)
+    return replace(mention, value=day.isoformat())
+
+
 def find_dates_in_doc(doc: Doc, reference: date | datetime) -> list[DateMention]:
     """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
     day, text = _as_date(reference), doc.text
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
+    mentions = [_weekday_by_tense(doc, m, day) for m in mentions]
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
     # "On the same day", "a week later": dated by the mention before them.
     return sorted(mentions + anaphoric_dates(text, mentions), key=lambda m: m.start)
