@@ -202,6 +202,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"[Ee]arly)\s+(?:the\s+month\s+of\s+)?(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
         ),
     ),
+    # "the January blowout", "the October shutdown": a month naming the event after it (not "the May
+    # government", where May is a name, nor "the December quarter", a period of accounts).
+    (
+        "month",
+        _p(
+            r"\b[Tt]he\s+(?P<date>(?P<month>(?!May\b)"
+            + MONTH
+            + r"))(?!\s*\d)(?!\s+(?:quarter|half|issue|edition)\b)(?=\s+[a-z][a-z-]*\b)"
+        ),
+    ),
     (
         "vague",
         _p(

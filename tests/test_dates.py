@@ -130,6 +130,13 @@ def test_a_weekday_told_with_a_past_verb_is_behind_even_in_a_sentence_about_the_
     assert [(m.text, m.value) for m in find_dates(text, date(2025, 6, 12))] == [("Tuesday", "2025-06-17")]
 
 
+def test_a_month_naming_the_event_after_it_is_a_date_but_not_a_name_or_a_quarter():
+    found = find_dates("The inquiry into the August flooding of the depot closed.", date(2025, 2, 3))
+    assert [(m.text, m.value) for m in found] == [("August", "2024-08")]
+    assert find_dates("Ministers of the May government left early.", date(2018, 7, 2)) == []
+    assert find_dates("Ferry bookings rose in the December quarter.", date(2025, 2, 3)) == []
+
+
 # Floors only go up (python -m nlp.evaluate dates prints the figure and every miss).
 DATES_ACCURACY_FLOOR = 0.99
 
