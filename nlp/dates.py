@@ -203,6 +203,20 @@ def _parse_absolute(text: str) -> tuple[str, str] | None:
     return None
 
 
+# Events set on a calendar: held in the present tense ("holds an election in May"), they lie ahead.
+SCHEDULED_EVENTS = {
+    "election",
+    "vote",
+    "referendum",
+    "ballot",
+    "summit",
+    "meeting",
+    "conference",
+    "hearing",
+    "auction",
+    "congress",
+    "convention",
+}
 BARE_WEEKDAY = re.compile(rf"(?:on\s+)?{g.WEEKDAY}", re.I)
 
 
@@ -450,6 +464,10 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         return "future"
     if verb.tag_ == "VBD" or auxiliaries & {"had", "has", "have", "was", "were"}:
         return "past"
+    if verb.tag_ in ("VBZ", "VBP") and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in SCHEDULED_EVENTS for c in verb.children
+    ):
+        return "future"  # "Panama holds a general election in May": a calendar event, told in the present
     if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod"):
         return "past"  # "the terms reached in March", "a plant opened in February": done before the report
     return None

@@ -137,6 +137,13 @@ def test_a_month_naming_the_event_after_it_is_a_date_but_not_a_name_or_a_quarter
     assert find_dates("Ferry bookings rose in the December quarter.", date(2025, 2, 3)) == []
 
 
+def test_a_calendar_event_held_in_the_present_tense_lies_ahead():
+    found = find_dates("The island holds a referendum in February on the new bridge.", date(2025, 9, 1))
+    assert [(m.text, m.value) for m in found] == [("February", "2026-02")]
+    found = find_dates("The island held a referendum in February on the new bridge.", date(2025, 9, 1))
+    assert [(m.text, m.value) for m in found] == [("February", "2025-02")]
+
+
 # Floors only go up (python -m nlp.evaluate dates prints the figure and every miss).
 DATES_ACCURACY_FLOOR = 0.99
 
