@@ -153,8 +153,10 @@ def trigger_key(token: Token) -> str | None:
     table = triggers()
     if lemma not in table and token.pos_ == "VERB" and token.tag_ not in ("VB", "VBP"):  # "wind" is no "win"
         lemma = next((form for form in _base_forms(token.lower_) if form in table), lemma)
-    elif lemma not in table and token.pos_ == "NOUN" and token.lower_ in table:
-        lemma = token.lower_  # nouns used in the plural: "talks", "sanctions", "damages", "earnings"
+    elif token.pos_ == "NOUN" and token.lower_ in table and token.lower_ != lemma:
+        # nouns used in the plural: "talks", "sanctions", "damages", "earnings"; and a plural that is a word
+        # of its own: "sales" rose (a figure), where "a sale" is a deal
+        lemma = token.lower_
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
         if child.dep_ in ("prt", "advmod", "acomp", "dobj", "attr") and f"{lemma} {child.lower_}" in table:
             return f"{lemma} {child.lower_}"

@@ -377,3 +377,12 @@ def test_what_will_happen_told_on_the_day_it_was_said_is_an_announced_decision_n
         ("market_entry", "2024-04-30")
     ]
     assert [t for t, _ in _typed("Nokia will open a store in Helsinki in June.")] == ["forecast"]
+
+
+def test_sales_are_a_figure_and_a_sale_is_a_deal():
+    from nlp.event_types import trigger_key
+    from nlp.model import load_model
+
+    doc = load_model()("Nokia's sales in Finland doubled after the sale of its modem unit to Ericsson.")
+    keys = {t.text: trigger_key(t) for t in doc if t.text in ("sales", "sale")}
+    assert keys == {"sales": "sales", "sale": "sale"}
