@@ -69,6 +69,8 @@ COMPANY_NOUNS = {
     "insurer",
     "maker",
 }
+# Verbs that end what was planned or agreed.
+TERMINATIONS = {"abandon", "call off", "cancel", "terminate", "scrap", "end", "dissolve"}
 # Verbs that, said of a person, are a personnel change rather than a market move.
 PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
 RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
@@ -338,6 +340,13 @@ def event_type_of(
         w.lower_ == "life" and w.head.lower_ == "to" for w in token.subtree
     ):
         event_type = "other"  # "the lander came back to life", "returned to life": a revival, not a market
+    if key in TERMINATIONS and any(
+        c.lower_ in ("joint", "shared")
+        for o in _direct_objects(token)
+        for c in o.children
+        if c.dep_ == "amod"
+    ):
+        event_type = "deal"  # "called off their joint service": the end of a partnership
     if key == "declare" and token is original and _is_public(subject):
         event_type = "regulation"  # "the regulator declared the shortage over", "declared an emergency"
     if event_type == "ban" and _is_self_imposed(token, subject):

@@ -386,3 +386,10 @@ def test_sales_are_a_figure_and_a_sale_is_a_deal():
     doc = load_model()("Nokia's sales in Finland doubled after the sale of its modem unit to Ericsson.")
     keys = {t.text: trigger_key(t) for t in doc if t.text in ("sales", "sale")}
     assert keys == {"sales": "sales", "sale": "sale"}
+
+
+def test_calling_off_a_joint_undertaking_ends_a_partnership():
+    assert _typed("Nokia and Ericsson called off their joint chip factory on Tuesday.") == [
+        ("deal", "2024-04-30")
+    ]
+    assert _typed("Nokia called off its phone fair in Helsinki on Tuesday.") == [("other", "2024-04-30")]
