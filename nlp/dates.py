@@ -217,6 +217,7 @@ SCHEDULED_EVENTS = {
     "congress",
     "convention",
 }
+BARE_MONTH = re.compile(g.MONTH)
 BARE_WEEKDAY = re.compile(rf"(?:on\s+)?{g.WEEKDAY}", re.I)
 
 
@@ -424,6 +425,8 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
             value, precision, date_end, mod = resolved
             groups = match.groupdict()
             inferred = kind in YEARLESS_KINDS and not groups.get("year") and not groups.get("which")
+            # "the end of January", "late March": a month whose year was chosen, as "in March"
+            inferred = inferred or (kind == "modified" and bool(BARE_MONTH.fullmatch(groups["inner"])))
             mentions.append(
                 DateMention(
                     span[0], span[1], text[span[0] : span[1]], value, precision, date_end, mod, inferred
@@ -470,6 +473,13 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         return "future"  # "Panama holds a general election in May": a calendar event, told in the present
     if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod"):
         return "past"  # "the terms reached in March", "a plant opened in February": done before the report
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in ("after", "since"):
+        # "After reviving at the end of January, it came back...": before the clause it leads to, so in the
+        # past when that clause is
+        main = verb.head.head
+        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
+        if main.tag_ == "VBD" or main_auxiliaries & {"had", "has", "have", "was", "were"}:
+            return "past"
     return None
 
 

@@ -144,6 +144,17 @@ def test_a_calendar_event_held_in_the_present_tense_lies_ahead():
     assert [(m.text, m.value) for m in found] == [("February", "2025-02")]
 
 
+def test_a_modified_month_after_a_gerund_takes_the_tense_of_the_clause_it_leads_to():
+    text = "After flooding at the end of January, the depot resumed work in late March."
+    found = find_dates(text, date(2025, 8, 20))
+    assert [(m.text, m.value) for m in found] == [
+        ("the end of January", "2025-01"),
+        ("late March", "2025-03"),
+    ]
+    text = "After finishing its trials in late January, the ferry will sail to Oslo."
+    assert [m.value for m in find_dates(text, date(2025, 8, 20))] == ["2026-01"]
+
+
 # Floors only go up (python -m nlp.evaluate dates prints the figure and every miss).
 DATES_ACCURACY_FLOOR = 0.99
 
