@@ -1,5 +1,5 @@
 """Dates that point back at the date before them: "on the same day", "the next day", "a week later",
-"later that month", "the following year".
+"later that month", "the following year", and back from it: "the day before", "a year earlier".
 
 News tells a chain of facts this way: "JASM opened its plant on Saturday. On the same day, the ministry
 committed ..." The value is the previous date mention's, moved by the offset, at the precision the
@@ -31,7 +31,25 @@ RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
     (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
+    # ... and back: "the day before," "three days earlier", "the previous month", "the year before,"
+    (re.compile(r"\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?=[,.;]))", re.I), "day-1"),
+    (re.compile(rf"\b{COUNT}\s+days?\s+earlier\b", re.I), "day-n"),
+    (re.compile(rf"\b{COUNT}\s+weeks?\s+earlier\b", re.I), "week-n"),
+    (
+        re.compile(
+            r"\b(?:the\s+(?:previous|preceding)\s+month|a\s+month\s+earlier|the\s+month\s+before(?=[,.;]))",
+            re.I,
+        ),
+        "month-1",
+    ),
+    (
+        re.compile(
+            r"\b(?:the\s+(?:previous|preceding)\s+year|a\s+year\s+earlier|the\s+year\s+before(?=[,.;]))", re.I
+        ),
+        "year-1",
+    ),
 ]
+COMPARISON_BASE = re.compile(r"\b(?:from|than|over|versus|vs\.?|with|on|against)\s+$", re.I)
 FINE = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 MODS = {"later": "END", "earlier": "START"}
 
@@ -79,16 +97,19 @@ def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
     found: list[DateMention] = []
     taken = [(m.start, m.end) for m in known]
     for pattern, rule in RULES:
-        unit, _, step = rule.partition("+")
+        unit, sign, step = re.fullmatch(r"(\w+)([+-]?)(\w*)", rule).groups()
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
+            if sign == "-" and COMPARISON_BASE.search(text[max(0, start - 20) : start]):
+                continue  # "up 9 percent from the year before": the base of a comparison, no fact's date
             antecedents = [m for m in known if m.end <= start and _start(m) is not None]
             if not antecedents:
                 continue
             groups = match.groupdict()
             count = 0 if not step else (int(step) if step.isdigit() else _count(groups.get("count")))
+            count = -count if sign == "-" else count
             resolved = _resolve(unit, count, antecedents[-1])
             if resolved is None:
                 continue

@@ -155,6 +155,16 @@ def test_a_modified_month_after_a_gerund_takes_the_tense_of_the_clause_it_leads_
     assert [m.value for m in find_dates(text, date(2025, 8, 20))] == ["2026-01"]
 
 
+def test_dates_pointing_back_from_the_date_before_them_but_not_a_comparison_base():
+    text = "The lighthouse was rebuilt in 2012, after a storm wrecked it the year before."
+    assert [(m.text, m.value) for m in find_dates(text, date(2024, 5, 6))] == [
+        ("2012", "2012"),
+        ("the year before", "2011"),
+    ]
+    text = "Lighthouse visits rose in 2023, up a tenth from the year before."
+    assert [m.text for m in find_dates(text, date(2024, 5, 6))] == ["2023"]
+
+
 # Floors only go up (python -m nlp.evaluate dates prints the figure and every miss).
 DATES_ACCURACY_FLOOR = 0.99
 
