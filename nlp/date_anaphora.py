@@ -50,6 +50,11 @@ RULES: list[tuple[re.Pattern, str]] = [
     ),
 ]
 COMPARISON_BASE = re.compile(r"\b(?:from|than|over|versus|vs\.?|with|on|against)\s+$", re.I)
+# Words of a comparison before a date in the same clause: "three times the figure a year earlier".
+COMPARISON_WORDS = re.compile(
+    r"\b(?:times|twice|double|triple|half|percent|per cent|compared|versus|than|higher|lower|up|down|figure|level)\b|%",
+    re.I,
+)
 FINE = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 MODS = {"later": "END", "earlier": "START"}
 
@@ -102,7 +107,7 @@ def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            if sign == "-" and COMPARISON_BASE.search(text[max(0, start - 20) : start]):
+            if sign == "-" and _comparison_base(text, start):
                 continue  # "up 9 percent from the year before": the base of a comparison, no fact's date
             antecedents = [m for m in known if m.end <= start and _start(m) is not None]
             if not antecedents:
@@ -117,6 +122,14 @@ def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
             found.append(DateMention(start, end, match.group(0), resolved[0], resolved[1], None, mod))
             taken.append((start, end))
     return found
+
+
+def _comparison_base(text: str, start: int) -> bool:
+    """Whether a date that points back is the base of a comparison: right after "from", "than", "on"…, or
+    after a word of comparison in the same clause ("more than three times the figure a year earlier")."""
+    before = text[max(0, start - 50) : start]
+    clause = re.split(r"[.;:,]", before)[-1]
+    return bool(COMPARISON_BASE.search(before) or COMPARISON_WORDS.search(clause))
 
 
 def _count(word: str | None) -> int:
