@@ -661,6 +661,13 @@ def _is_obligation(token: Token) -> bool:
         return True
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in OBLIGATION_HEADS:
         return True
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        # "pharmacies have until late April to stop" (however the parse hangs the infinitive): a time limit
+        for node in list(token.ancestors)[:2]:
+            if node.lemma_.lower() == "have" and any(
+                c.dep_ == "prep" and c.lower_ in ("until", "till") for c in node.children
+            ):
+                return True
     nouns = ("deadline", "requirement", "obligation")
     return any(a.lemma_.lower() in nouns for a in list(token.ancestors)[:3]) and token.dep_ in (
         "acl",

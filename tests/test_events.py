@@ -393,3 +393,8 @@ def test_calling_off_a_joint_undertaking_ends_a_partnership():
         ("deal", "2024-04-30")
     ]
     assert _typed("Nokia called off its phone fair in Helsinki on Tuesday.") == [("other", "2024-04-30")]
+
+
+def test_having_until_a_date_to_do_something_is_a_deadline():
+    text = "Nokia's suppliers have until late June, and larger plants until late July, to stop."
+    assert [t for t, _ in _typed(text)] == ["regulation", "regulation"]
