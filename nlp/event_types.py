@@ -205,6 +205,9 @@ def _governed_trigger(token: Token) -> Token | None:
     if not any(c.dep_ == "dobj" for c in children):
         # "lawmakers passed and the president signed a moratorium": the object the verbs share.
         children += [g for c in token.children if c.dep_ == "conj" for g in c.children if g.dep_ == "dobj"]
+    if token.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in children):
+        # "its deal with Hims, meant to steer patients, collapsed in June": the subject the verbs share.
+        children += [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     # "approved for weight loss": a purpose is not what the verb acts on ("filed for bankruptcy" is).
     preps = [
         c

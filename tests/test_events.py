@@ -398,3 +398,8 @@ def test_calling_off_a_joint_undertaking_ends_a_partnership():
 def test_having_until_a_date_to_do_something_is_a_deadline():
     text = "Nokia's suppliers have until late June, and larger plants until late July, to stop."
     assert [t for t, _ in _typed(text)] == ["regulation", "regulation"]
+
+
+def test_verbs_joined_by_and_share_their_subject():
+    text = "Nokia's deal with Ericsson, meant to cut costs, collapsed in March after two months."
+    assert _typed(text) == [("deal", "2024-03")]
