@@ -344,12 +344,10 @@ def event_type_of(
     ):
         event_type = "other"  # "the lander came back to life", "returned to life": a revival, not a market
     if key in TERMINATIONS and any(
-        c.lower_ in ("joint", "shared")
+        o.ent_type_ == "ORG" or any(c.dep_ == "amod" and c.lower_ in ("joint", "shared") for c in o.children)
         for o in _direct_objects(token)
-        for c in o.children
-        if c.dep_ == "amod"
     ):
-        event_type = "deal"  # "called off their joint service": the end of a partnership
+        event_type = "deal"  # "called off their joint service", "abandoned Venu Sports": a partnership's end
     if key == "declare" and token is original and _is_public(subject):
         event_type = "regulation"  # "the regulator declared the shortage over", "declared an emergency"
     if event_type == "ban" and _is_self_imposed(token, subject):

@@ -388,11 +388,13 @@ def test_sales_are_a_figure_and_a_sale_is_a_deal():
     assert keys == {"sales": "sales", "sale": "sale"}
 
 
-def test_calling_off_a_joint_undertaking_ends_a_partnership():
+def test_calling_off_a_joint_undertaking_or_a_named_venture_ends_a_partnership():
     assert _typed("Nokia and Ericsson called off their joint chip factory on Tuesday.") == [
         ("deal", "2024-04-30")
     ]
     assert _typed("Nokia called off its phone fair in Helsinki on Tuesday.") == [("other", "2024-04-30")]
+    text = "Nokia and Ericsson said on Tuesday that they had agreed to abandon Nordic Mobile Networks."
+    assert _typed(text) == [("deal", "2024-04-30")]
 
 
 def test_having_until_a_date_to_do_something_is_a_deadline():
