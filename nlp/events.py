@@ -269,7 +269,17 @@ def _is_just_happened(token: Token) -> bool:
         )
         and not _is_generic(token)
         and not _is_open_question(token)
+        and not _has_unnamed_subject(token)
     )
+
+
+# Subjects that count members of a group without naming one: "many of which have stopped covering it".
+QUANTIFIER_SUBJECTS = {"many", "some", "most", "several", "few", "others", "half", "none", "all"}
+
+
+def _has_unnamed_subject(verb: Token) -> bool:
+    """'insurers, many of which have stopped covering the drug': a trend among some of a kind, no one's act."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in QUANTIFIER_SUBJECTS for c in verb.children)
 
 
 def _is_generic(verb: Token) -> bool:
