@@ -301,13 +301,14 @@ def event_type_of(
             and not (w.dep_ == "compound" and not w.head.ent_type_)
             for w in object_tokens
         )
-        if has_company or subtree_words & set(trade.get("deal_objects", [])):
-            event_type = "deal"
-        elif token.dep_ == "xcomp" and token.head.lemma_.lower() in INCEPTION_LEMMAS:
-            # "began selling its drug in India" enters a market; "began selling its drug in vials to
-            # Americans" puts a product on sale.
+        deal_object = bool(subtree_words & set(trade.get("deal_objects", [])))
+        if token.dep_ == "xcomp" and token.head.lemma_.lower() in INCEPTION_LEMMAS and not deal_object:
+            # "began selling its drug in India" enters a market; "began selling vials of its drug Zepbound
+            # to Americans" puts a product on sale (a business is agreed to be sold, not begun to be sold).
             placed = any(w.ent_type_ in ("GPE", "LOC") for w in object_tokens)
             event_type = "market_entry" if placed else "launch"
+        elif has_company or deal_object:
+            event_type = "deal"
         elif places:
             event_type = "market_entry"
         else:

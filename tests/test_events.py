@@ -314,6 +314,8 @@ def test_beginning_to_sell_a_product_is_a_launch_and_in_a_country_a_market_entry
     assert _typed(text) == [("launch", "2024-04-30")]
     text = "Nokia on Tuesday began selling its new phone in India."
     assert _typed(text) == [("market_entry", "2024-04-30")]
+    text = "Nokia on Tuesday began selling boxes of its rival charger Voltcore directly to shoppers."
+    assert _typed(text) == [("launch", "2024-04-30")]
 
 
 def test_a_date_restated_by_a_finer_one_is_one_fact_and_two_facts_dates_stay_two():
