@@ -344,6 +344,14 @@ def event_type_of(
         w.lower_ == "life" and w.head.lower_ == "to" for w in token.subtree
     ):
         event_type = "other"  # "the lander came back to life", "returned to life": a revival, not a market
+    if event_type == "market_exit" and any(
+        c.dep_ == "prep"
+        and c.lower_ == "from"
+        and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
+        for c in token.children
+    ):
+        # "the lock-up that has stopped investors from selling": keeping someone from an act, no exit
+        event_type = "ban" if _is_public(subject) else "other"
     if key in TERMINATIONS and any(
         o.ent_type_ == "ORG" or any(c.dep_ == "amod" and c.lower_ in ("joint", "shared") for c in o.children)
         for o in _direct_objects(token)

@@ -411,3 +411,11 @@ def test_having_until_a_date_to_do_something_is_a_deadline():
 def test_verbs_joined_by_and_share_their_subject():
     text = "Nokia's deal with Ericsson, meant to cut costs, collapsed in March after two months."
     assert _typed(text) == [("deal", "2024-03")]
+
+
+def test_stopping_someone_from_an_act_is_no_market_exit():
+    text = (
+        "Nokia investors are bracing for next week, when the lock-up that has stopped early backers from "
+        "selling their shares runs out."
+    )
+    assert _typed(text) == [("other", "2024-W19")]
