@@ -89,6 +89,8 @@ PLAN_HEADS = {
     "set",
     "due",
 }
+# Heads that say someone means to act (not that something is scheduled or expected: "is due to take effect").
+INTENT_HEADS = {"plan", "aim", "intend", "hope", "prepare", "seek", "want"}
 FUTURE_AUXILIARIES = {"will", "shall", "'ll"}
 # What is traded on a stock market: "shares rose", "dealings begin", "the listing opened" are market figures.
 SHARE_WORDS = {
@@ -398,6 +400,12 @@ def event_type_of(
     planned = any(
         t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
     )
+    intended = any(
+        t.dep_ == "xcomp" and t.head.lemma_.lower() in INTENT_HEADS and t.head.tag_ in ("VBZ", "VBP")
+        for t in (token, original)
+    )
+    if intended and event_type == "regulation" and not _scheduled(mention, published):
+        return "forecast"  # "Ofcom plans to publish its codes next month": a body's intention, not yet a rule
     future = not announced and any(
         c.dep_ == "aux" and c.lower_ in FUTURE_AUXILIARIES for t in (token, original) for c in t.children
     )

@@ -419,3 +419,10 @@ def test_stopping_someone_from_an_act_is_no_market_exit():
         "selling their shares runs out."
     )
     assert _typed(text) == [("other", "2024-W19")]
+
+
+def test_a_body_s_plan_to_make_a_rule_is_a_forecast_and_a_rule_due_to_take_effect_is_not():
+    text = "The Finnish regulator plans to publish its new rules for phone makers in September."
+    assert _typed(text) == [("forecast", "2024-09")]
+    text = "The new Finnish rules for phone makers are due to take effect in September."
+    assert _typed(text) == [("regulation", "2024-09")]
