@@ -426,3 +426,10 @@ def test_a_body_s_plan_to_make_a_rule_is_a_forecast_and_a_rule_due_to_take_effec
     assert _typed(text) == [("forecast", "2024-09")]
     text = "The new Finnish rules for phone makers are due to take effect in September."
     assert _typed(text) == [("regulation", "2024-09")]
+
+
+def test_selecting_or_awarding_a_supplier_is_a_deal_and_selecting_a_boss_a_personnel_change():
+    assert _typed("NASA selected Nokia in April to build its lunar radio network.") == [("deal", "2024-04")]
+    assert _typed("Nokia's board selected Anna Virtanen as chief executive in April.") == [
+        ("other", "2024-04")
+    ]
