@@ -259,6 +259,11 @@ def event_type_of(
     tells of a decision announced that day, not of a forecast."""
     if _is_negated(token):
         return None
+    if token.dep_ == "xcomp" and trigger_key(token.head) == "vote" and token.head.i != token.i:
+        # "Britons voted to leave", "lawmakers voted to ban...": what was voted is the vote's fact
+        voted = event_type_of(token.head, "vote", markets, mention, published, announced)
+        if voted == "other":
+            return voted
     original = token
     if key in _light() and _is_personnel_change(token, key, _head_words(_object_tokens(token))):
         return "other"  # "became chief executive in January", before "with a mandate to..." is looked at

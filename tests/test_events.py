@@ -433,3 +433,8 @@ def test_selecting_or_awarding_a_supplier_is_a_deal_and_selecting_a_boss_a_perso
     assert _typed("Nokia's board selected Anna Virtanen as chief executive in April.") == [
         ("other", "2024-04")
     ]
+
+
+def test_what_people_voted_for_is_their_vote_and_what_lawmakers_voted_keeps_its_type():
+    assert _typed("Finnish voters voted to leave the Nordic phone union in March.") == [("other", "2024-03")]
+    assert _typed("Finnish lawmakers voted to ban Nokia's old chargers in March.") == [("ban", "2024-03")]
