@@ -56,6 +56,7 @@ ADJUNCT_PREPOSITIONS = SEQUENCE_PREPOSITIONS | {
 }
 # What stands between a date and a finer one that restates it: "next week, on May 7", "in May, on the 7th".
 APPOSED_DATES = re.compile(r"[\s,–—-]*(?:on|in|at)?\s*")
+WHEN_CLAUSE = re.compile(r"[\s,]*when\b")
 # Prepositions that give a state its length or its start: "has been shut for two years", "since March".
 STATE_PREPOSITIONS = {"for", "since"}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
@@ -576,7 +577,9 @@ def _restates_finer(finer: Candidate, coarser: Candidate) -> bool:
         return False
     first, second = sorted((finer.date, coarser.date), key=lambda d: d.start)
     gap = finer.sentence[first.end - finer.sentence_start : second.start - finer.sentence_start]
-    if not APPOSED_DATES.fullmatch(gap):
+    # "in February, when its rocket reached orbit on 17 February": a clause that dates the month's fact.
+    restated_by_when = first is coarser.date and bool(WHEN_CLAUSE.match(gap))
+    if not APPOSED_DATES.fullmatch(gap) and not restated_by_when:
         return False  # "said on Monday that he would leave at the end of the year": two facts' dates
     inner = interval(finer.date.value, finer.date.date_end)
     outer = interval(coarser.date.value, coarser.date.date_end)

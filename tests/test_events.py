@@ -438,3 +438,8 @@ def test_selecting_or_awarding_a_supplier_is_a_deal_and_selecting_a_boss_a_perso
 def test_what_people_voted_for_is_their_vote_and_what_lawmakers_voted_keeps_its_type():
     assert _typed("Finnish voters voted to leave the Nordic phone union in March.") == [("other", "2024-03")]
     assert _typed("Finnish lawmakers voted to ban Nokia's old chargers in March.") == [("ban", "2024-03")]
+
+
+def test_a_month_restated_by_a_when_clause_s_finer_date_is_one_fact():
+    text = "Nokia had a good month in March, when its new phone went on sale in Finland on 12 March."
+    assert _typed(text) == [("launch", "2024-03-12")]
