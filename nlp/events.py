@@ -262,7 +262,7 @@ def _is_just_happened(token: Token) -> bool:
     stayed closed since March"), which tells of a state, not of a fresh fact."""
     return (
         token.tag_ == "VBN"
-        and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children)
+        and any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in token.children)
         and not any(c.dep_ == "prep" and c.lower_ in STATE_PREPOSITIONS for c in token.children)
         and not any(  # "have been suspended since the court struck down the contract"
             c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in STATE_PREPOSITIONS for m in c.children)

@@ -443,3 +443,9 @@ def test_what_people_voted_for_is_their_vote_and_what_lawmakers_voted_keeps_its_
 def test_a_month_restated_by_a_when_clause_s_finer_date_is_one_fact():
     text = "Nokia had a good month in March, when its new phone went on sale in Finland on 12 March."
     assert _typed(text) == [("launch", "2024-03-12")]
+
+
+def test_a_passive_present_joined_to_a_clause_with_have_is_no_fresh_fact():
+    assert (
+        _typed("The Nokia phones are sold through Elisa in Finland, and buyers have to register them.") == []
+    )
