@@ -449,3 +449,10 @@ def test_a_passive_present_joined_to_a_clause_with_have_is_no_fresh_fact():
     assert (
         _typed("The Nokia phones are sold through Elisa in Finland, and buyers have to register them.") == []
     )
+
+
+def test_a_machine_returning_to_service_is_no_market_entry():
+    assert _typed("Nokia's grounded delivery drones returned to service in Finland on Tuesday.") == [
+        ("other", "2024-04-30")
+    ]
+    assert _typed("Nokia returned to Finland on Tuesday.") == [("market_entry", "2024-04-30")]
