@@ -364,6 +364,8 @@ def event_type_of(
         for o in _direct_objects(token)
     ):
         event_type = "deal"  # "called off their joint service", "abandoned Venu Sports": a partnership's end
+    if key == "allow" and token is original and (_is_public(subject) or _is_public(_agent(token))):
+        event_type = "regulation"  # "the regulator allowed the merger", not "was allowed by Apple to show"
     if key == "declare" and token is original and _is_public(subject):
         event_type = "regulation"  # "the regulator declared the shortage over", "declared an emergency"
     if event_type == "ban" and _is_self_imposed(token, subject):
@@ -598,6 +600,13 @@ def _is_self_imposed(token: Token, subject: Token | None) -> bool:
     if institution_market(subject.text) or _is_public_body_name(subject):
         return False
     return True
+
+
+def _agent(token: Token) -> Token | None:
+    """Who acts on a passive verb: "was allowed by Apple" → Apple."""
+    return next(
+        (g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None
+    )
 
 
 def _is_public(subject: Token | None) -> bool:

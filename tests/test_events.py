@@ -456,3 +456,12 @@ def test_a_machine_returning_to_service_is_no_market_entry():
         ("other", "2024-04-30")
     ]
     assert _typed("Nokia returned to Finland on Tuesday.") == [("market_entry", "2024-04-30")]
+
+
+def test_allowing_is_a_regulation_only_when_a_public_body_allows():
+    assert _typed("Elisa was allowed by Nokia in March to sell its phones in Finland.") == [
+        ("other", "2024-03")
+    ]
+    assert _typed("The Finnish regulator allowed Nokia in March to sell its phones.") == [
+        ("regulation", "2024-03")
+    ]
