@@ -364,6 +364,12 @@ def event_type_of(
         for o in _direct_objects(token)
     ):
         event_type = "deal"  # "called off their joint service", "abandoned Venu Sports": a partnership's end
+    if (
+        key in ("open", "close", "shut")
+        and token.pos_ == "VERB"
+        and _head_words(_direct_objects(token)) & set(tables.get("fixtures", {}).get("objects", []))
+    ):
+        event_type = "other"  # "the plug was opened at the factory", "closed the door": no market move
     if key == "allow" and token is original and (_is_public(subject) or _is_public(_agent(token))):
         event_type = "regulation"  # "the regulator allowed the merger", not "was allowed by Apple to show"
     if key == "declare" and token is original and _is_public(subject):
