@@ -397,6 +397,15 @@ def event_type_of(
     # nor "the spacecraft, launched in September" in a sentence that names Japan elsewhere.
     launched_in = _place_of(token, object_tokens, places)
     if (
+        key == "open"
+        and token.pos_ == "VERB"
+        and not _direct_objects(token)
+        and subject is not None
+        and subject.ent_type_ == "ORG"
+        and any(w.ent_type_ == "FAC" for w in object_tokens)
+    ):
+        launched_in = True  # "McDonald's opened on Pushkin Square in 1990": the company itself arrived there
+    if (
         event_type == "launch"
         and launched_in
         and key in ("launch", "debut", "open", "roll out", "start", "begin")

@@ -470,3 +470,8 @@ def test_allowing_is_a_regulation_only_when_a_public_body_allows():
 def test_opening_or_closing_a_door_or_a_panel_is_no_launch_or_exit():
     assert _typed("The panel was opened at Nokia's plant in Finland in March.") == [("other", "2024-03")]
     assert _typed("Nokia opened a store in Finland in March.") == [("market_entry", "2024-03")]
+
+
+def test_a_company_opening_on_a_named_square_arrives_there():
+    text = "When Nokia opened on Senate Square in 1990, crowds queued for hours."
+    assert _typed(text) == [("market_entry", "1990")]
