@@ -69,6 +69,8 @@ COMPANY_NOUNS = {
     "insurer",
     "maker",
 }
+# What a business reopens under when it starts again as a new one: "under the new name", "under its brand".
+BRAND_NOUNS = {"name", "brand", "banner", "label"}
 # Verbs that end what was planned or agreed.
 TERMINATIONS = {"abandon", "call off", "cancel", "terminate", "scrap", "end", "dissolve"}
 # Verbs that, said of a person, are a personnel change rather than a market move.
@@ -412,6 +414,11 @@ def event_type_of(
     ):
         if not subtree_words & set(tables.get("facilities", {}).get("objects", [])):
             event_type = "market_entry"
+    if event_type == "market_entry" and any(
+        c.dep_ == "prep" and c.lower_ == "under" and any(g.lemma_.lower() in BRAND_NOUNS for g in c.children)
+        for c in token.children
+    ):
+        event_type = "launch"  # "reopened in Moscow under the new name Vkusno i tochka": a new brand launched
     if event_type in ("deal", "market_entry", "market_exit", "launch", "financial") and _by_public_body(
         original
     ):

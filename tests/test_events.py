@@ -475,3 +475,9 @@ def test_opening_or_closing_a_door_or_a_panel_is_no_launch_or_exit():
 def test_a_company_opening_on_a_named_square_arrives_there():
     text = "When Nokia opened on Senate Square in 1990, crowds queued for hours."
     assert _typed(text) == [("market_entry", "1990")]
+
+
+def test_reopening_under_a_new_name_is_a_launch():
+    text = "Ten Nokia shops reopened in Helsinki on Tuesday under the new name Puhelin."
+    assert _typed(text) == [("launch", "2024-04-30")]
+    assert _typed("Ten Nokia shops reopened in Helsinki on Tuesday.") == [("market_entry", "2024-04-30")]
