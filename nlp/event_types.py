@@ -69,6 +69,8 @@ COMPANY_NOUNS = {
     "insurer",
     "maker",
 }
+# Prepositions that set the circumstances of an act, not what it acts on: "with the deadline arriving".
+CIRCUMSTANCE_PREPOSITIONS = frozenset({"with", "amid", "despite", "after", "before", "following", "during"})
 # What a business reopens under when it starts again as a new one: "under the new name", "under its brand".
 BRAND_NOUNS = {"name", "brand", "banner", "label"}
 # Verbs that end what was planned or agreed.
@@ -322,10 +324,10 @@ def event_type_of(
             event_type = "market_entry"
         else:
             return None
-    if event_type in ("market_exit", "launch") and subtree_words & set(
-        tables.get("rules", {}).get("objects", [])
-    ):
-        event_type = "regulation"  # "paused enforcement", "suspended the tariff"
+    acted_on = {w.lower_ for w in _object_tokens(token, skip=CIRCUMSTANCE_PREPOSITIONS)}
+    if event_type in ("market_exit", "launch") and acted_on & set(tables.get("rules", {}).get("objects", [])):
+        # "paused enforcement", "suspended the tariff"; not "with the deadline arriving, TikTok stopped working"
+        event_type = "regulation"
     if event_type in ("launch", "market_entry", "market_exit") and any(
         w.ent_type_ in ("PERCENT", "MONEY") and not (key in trade.get("lemmas", []) and _is_price(w, token))
         for w in token.subtree
@@ -684,13 +686,14 @@ def _is_personnel_change(token: Token, key: str, object_words: set[str]) -> bool
     return False
 
 
-def _object_tokens(token: Token) -> list[Token]:
-    """What a trigger acts on: its object, passive subject and prepositional objects, with their modifiers."""
+def _object_tokens(token: Token, skip: frozenset[str] = frozenset()) -> list[Token]:
+    """What a trigger acts on: its object, passive subject and prepositional objects (but those of the
+    prepositions in ``skip``), with their modifiers."""
     found = []
     for child in token.children:
         if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
             found += list(child.subtree)
-        elif child.dep_ in ("prep", "dative"):  # "sell it to Nvidia"
+        elif child.dep_ in ("prep", "dative") and child.lower_ not in skip:  # "sell it to Nvidia"
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     found += list(grandchild.subtree)

@@ -481,3 +481,11 @@ def test_reopening_under_a_new_name_is_a_launch():
     text = "Ten Nokia shops reopened in Helsinki on Tuesday under the new name Puhelin."
     assert _typed(text) == [("launch", "2024-04-30")]
     assert _typed("Ten Nokia shops reopened in Helsinki on Tuesday.") == [("market_entry", "2024-04-30")]
+
+
+def test_a_rule_named_as_a_circumstance_does_not_make_a_stop_a_regulation():
+    text = "With the new deadline looming, Nokia's app stopped working in Finland on Tuesday."
+    assert [t for t, _ in _typed(text)] == ["market_exit"]
+    assert [t for t, _ in _typed("Nokia paused enforcement of its rules in Finland on Tuesday.")] == [
+        "regulation"
+    ]
