@@ -374,6 +374,10 @@ def event_type_of(
         and _head_words(_direct_objects(token)) & set(tables.get("fixtures", {}).get("objects", []))
     ):
         event_type = "other"  # "the plug was opened at the factory", "closed the door": no market move
+    if key == "announce" and event_type == "other" and (_by_public_body(original) or _is_public(subject)):
+        event_type = (
+            "regulation"  # "the government announced the start of a closure process": a public measure
+        )
     if key == "allow" and token is original and (_is_public(subject) or _is_public(_agent(token))):
         event_type = "regulation"  # "the regulator allowed the merger", not "was allowed by Apple to show"
     if key == "declare" and token is original and _is_public(subject):

@@ -490,3 +490,11 @@ def test_a_rule_named_as_a_circumstance_does_not_make_a_stop_a_regulation():
     assert [t for t, _ in _typed("Nokia paused enforcement of its rules in Finland on Tuesday.")] == [
         "regulation"
     ]
+
+
+def test_a_government_s_announcement_is_a_public_measure():
+    text = "Finland's government announced the start of a review of phone masts on Tuesday."
+    assert _typed(text) == [("regulation", "2024-04-30")]
+    assert _typed("Nokia announced the start of a review of its phone masts on Tuesday.") == [
+        ("other", "2024-04-30")
+    ]
