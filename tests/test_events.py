@@ -41,13 +41,13 @@ def test_type_accuracy(scores):
 #   in view.
 # - fresh (tests/fixtures/fresh: 22 articles by 6 outlets on 5 stories) is kept blind: no rule is chosen by
 #   its errors. 0.830 / 0.937 / 0.497 with the rules of 2026-11-23 (24d3c6f), 0.835 / 0.941 / 0.579 after
-#   the first round of 2026-11-24, 0.835 / 0.941 / 0.591 after the second and 0.840 / 0.941 / 0.625 after
+#   the first round of 2026-11-24, 0.835 / 0.941 / 0.591 after the second and 0.840 / 0.941 / 0.631 after
 #   the third (branch nlp5; its summary line was read after each rule, never its errors).
 CORPUS_FLOORS = {
     "heldout": (60, {"recall": 0.90, "precision": 0.98, "type_accuracy": 0.935}),
     "unseen": (150, {"recall": 0.895, "precision": 0.98, "type_accuracy": 0.885}),
-    "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.845}),
-    "fresh": (190, {"recall": 0.84, "precision": 0.94, "type_accuracy": 0.62}),
+    "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.85}),
+    "fresh": (190, {"recall": 0.84, "precision": 0.94, "type_accuracy": 0.63}),
 }
 
 
