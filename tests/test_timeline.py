@@ -38,7 +38,7 @@ QUALITY = {
     # rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23 (24d3c6f). Its duplicate rate
     # went 0.193 -> 0.178 -> 0.193 during the round of branch nlp5 (a public body's announcement typed as a
     # regulation split one blind fact in two), so its ceiling stays 0.2.
-    "fresh": (100, {"recall": 0.77, "precision": 0.93, "type_accuracy": 0.52, "top_precision": 0.52}, 0.2),
+    "fresh": (100, {"recall": 0.77, "precision": 0.93, "type_accuracy": 0.515, "top_precision": 0.52}, 0.2),
 }
 
 
