@@ -99,6 +99,8 @@ def _recurring_names(doc: Doc) -> list[Span]:
     mid-sentence (where a capital marks a name); then each of its bare uses, sentence starts included."""
     from collections import Counter
 
+    import numpy as np
+    from spacy.symbols import PROPN
     from spacy.tokens import Span
 
     def is_name(token: Token) -> bool:
@@ -120,7 +122,9 @@ def _recurring_names(doc: Doc) -> list[Span]:
             and not (after is not None and (after.ent_type_ or (is_name(after) and not is_suffix(after))))
         )
 
-    counts = Counter(t.text for t in doc if not t.is_sent_start and bare(t))
+    # Only proper nouns can be names: the others are skipped without making a Token of each.
+    proper = np.flatnonzero(doc.to_array("POS") == PROPN).tolist()
+    counts = Counter(t.text for i in proper if not (t := doc[i]).is_sent_start and bare(t))
     names = {(text,): "ORG" for text, n in counts.items() if n >= MIN_NAME_REPEATS}
     # One name, one sense per article: a name the model found somewhere ("TikTok Shop", "SLIM") is that
     # name wherever else the article writes it.
@@ -138,6 +142,9 @@ def _recurring_names(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     i = 0
     while i < len(doc):
+        if texts[i] not in lengths:  # most words start no name
+            i += 1
+            continue
         match = next(
             (
                 words
