@@ -13,6 +13,7 @@ a merge of everything gives. An event's id follows its first report, so it holds
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -528,6 +529,11 @@ class MergeResult:
         return f"{self.events} events ({self.added} new, {self.updated} updated, {self.removed} removed)"
 
 
+# The merge's page cache (KiB): its reads and writes go to indexes of a size with the store's (the default,
+# 2 MB, made the writes of a merge at 100k stored articles a quarter slower).
+MERGE_CACHE_KIB = 65_536
+
+
 def merge_events(db: sqlite_utils.Database, full: bool = False) -> MergeResult:
     """Bring the events up to date with the stored candidates and write what changed.
 
@@ -537,6 +543,22 @@ def merge_events(db: sqlite_utils.Database, full: bool = False) -> MergeResult:
     what arrived when: it is the one a merge of everything gives. Only rows that differ are written: a
     re-run writes nothing, and a batch of new articles rewrites the events it touched.
     """
+    # A large merge makes hundreds of thousands of small objects that hold no reference cycles (reference
+    # counting frees them): Python's cyclic collector, which would scan them over and over as they pile
+    # up, pauses while it runs (a quarter of the time of a merge at 100k stored articles).
+    collecting = gc.isenabled()
+    cache = db.execute("pragma cache_size").fetchone()[0]
+    gc.disable()
+    db.execute(f"pragma cache_size = -{MERGE_CACHE_KIB}")
+    try:
+        return _merge(db, full)
+    finally:
+        db.execute(f"pragma cache_size = {cache}")
+        if collecting:
+            gc.enable()
+
+
+def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
     from pipeline.process import EntityIds
 
     # The count of candidate changes this merge is built from and the last log entry it covers, read
