@@ -130,13 +130,18 @@ def _gram_hashes(words: list[str]) -> np.ndarray:
         mixed ^= hashes[offset : offset + count]
         if offset < SHINGLE_SIZE - 1:
             mixed *= _GRAM_MULTIPLIER
-    s1, m1, s2, m2, s3 = _FMIX64
-    mixed ^= mixed >> s1
-    mixed *= m1
-    mixed ^= mixed >> s2
-    mixed *= m2
-    mixed ^= mixed >> s3
-    return (mixed >> _HIGH_HALF).astype(np.uint32)
+    return (_finalize(mixed, _FMIX64) >> _HIGH_HALF).astype(np.uint32)
+
+
+def _finalize(values: np.ndarray, constants: tuple) -> np.ndarray:
+    """MurmurHash3's finalizer (its 32- or 64-bit constants) applied in place to every value."""
+    s1, m1, s2, m2, s3 = constants
+    values ^= values >> s1
+    values *= m1
+    values ^= values >> s2
+    values *= m2
+    values ^= values >> s3
+    return values
 
 
 @lru_cache(maxsize=1)
@@ -154,13 +159,7 @@ def _signature_of_words(words: list[str]) -> np.ndarray:
     computes for the 3-grams with ``hashfunc`` the scheme's gram hash."""
     if not words:
         return _EMPTY.copy()
-    hashed = _gram_hashes(words)
-    s1, m1, s2, m2, s3 = _FMIX
-    hashed ^= hashed >> s1
-    hashed *= m1
-    hashed ^= hashed >> s2
-    hashed *= m2
-    hashed ^= hashed >> s3
+    hashed = _finalize(_gram_hashes(words), _FMIX)
     a, b = _permutations()
     permuted = np.multiply.outer(a, hashed)  # (NUM_PERM, grams): each permutation's row is contiguous
     permuted += b[:, None]
