@@ -11,9 +11,9 @@ on top of that, with NLP results computed once:
 - ``process_scale``: cost per 1k new articles of `timeline process` minus its merge (spaCy analysis,
   measured once on ``--batch`` articles, plus finding the pending articles, reading them and writing
   their rows, measured at each size), at 100k stored / at 10k stored.
-- ``merge_scale``: ``pipeline.timeline.merge_events`` (which rebuilds every event from every candidate)
-  seconds per 1k stored articles, at 100k / at 10k. Each run rebuilds everything, so the merge after a
-  batch of new articles costs the whole store's merge: that per-run time is printed too.
+- ``merge_scale``: ``pipeline.timeline.merge_events`` seconds per 1k stored articles, at 100k / at 10k. It is
+  the store's first merge, so every group of years is merged (later merges take only the groups a batch
+  touched: ``python -m bench.merge_incremental``); the per-run time is printed too.
 - ``db_mb_per_1k_articles``: the pages in use of the large store per 1k articles (as it is, not vacuumed;
   a VACUUM shrinks it by about 2%); reported only.
 """
