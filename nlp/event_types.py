@@ -120,6 +120,8 @@ POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 OBLIGATION_AUXILIARIES = {"must"}
 # A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
 SCHEDULED_WITHIN_DAYS = 14
+# The triggers of a central bank's rate decision, by the [monetary] verbs that give them (`monetary_act`).
+MONETARY_KEYS = {"cuts": "cut rates", "rises": "raise rates", "holds": "hold rates"}
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +168,11 @@ def trigger_key(token: Token) -> str | None:
         # of its own: "sales" rose (a figure), where "a sale" is a deal
         lemma = token.lower_
     for child in token.children:  # "roll out", "pull out", "go live", "take over"
-        if child.dep_ in ("prt", "advmod", "acomp", "dobj", "attr") and f"{lemma} {child.lower_}" in table:
+        if (
+            child.dep_ in ("prt", "advmod", "acomp", "dobj", "attr")
+            and f"{lemma} {child.lower_}" in table
+            and f"{lemma} {child.lower_}" not in MONETARY_KEYS.values()  # only a central bank's, below
+        ):
             return f"{lemma} {child.lower_}"
         if child.dep_ == "prep":  # "enter into force", "go on sale", "letter of intent"
             for grandchild in child.children:
@@ -294,6 +300,19 @@ def event_type_of(
         triggers().get(trigger_key(o) or "") == "ban" for o in _direct_objects(token)
     ):
         event_type = "ban"  # "ordered the grounding of 171 jets", "imposed a ban on exports"
+    if (
+        key == "order"
+        and event_type == "regulation"
+        and any(
+            c.dep_ == "xcomp" and triggers().get(trigger_key(c) or "") == "market_exit"
+            for c in token.children
+        )
+    ):
+        event_type = (
+            "ban"  # "ordered the company to stop processing Italians' data": an order to stop is a ban
+        )
+    if key in INCEPTION_LEMMAS and _is_rate_path(token):
+        event_type = "regulation"  # "the ECB started its easing cycle in June": its first cut
     if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
         return "other"  # an airliner's flight is no launch; a rocket's first or test flight is
     if _is_personnel_change(token, key, _head_words(object_tokens)):
@@ -446,7 +465,7 @@ def event_type_of(
     )
     if (
         (planned or future)
-        and event_type not in ("regulation", "ban", "legal")
+        and (event_type not in ("regulation", "ban", "legal") or key in MONETARY_KEYS.values())
         and not (event_type == "financial" and token.lemma_.lower() in RESULTS_NOUNS)
         and (not _scheduled(mention, published) or _plan_told_in_past(token) or _plan_told_in_past(original))
     ):
@@ -567,6 +586,64 @@ def military_act(token: Token) -> str | None:
     if not _words_of(_subject(token)) & set(table.get("words", [])):
         return None
     return "invade"
+
+
+def monetary_act(token: Token) -> str | None:
+    """A central bank moving or holding its policy rate, whatever the verb ("the ECB lowered its deposit
+    rate", "policymakers held the benchmark rate at 5 per cent"): "cut rates", "raise rates" or "hold
+    rates", taken as a trigger."""
+    if token.pos_ != "VERB":
+        return None
+    table = rule_tables().get("monetary", {})
+    lemma = token.lemma_.lower()
+    key = next((key for name, key in MONETARY_KEYS.items() if lemma in table.get(name, [])), None)
+    if key is None:
+        return None
+    moved = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and _is_policy_rate_word(c, table)]
+    if not moved:
+        return None
+    who = _agent(token) if moved[0].dep_ == "nsubjpass" else _acting(token)
+    return key if _is_central_bank(who, table) else None
+
+
+def _acting(token: Token) -> Token | None:
+    """The subject of a verb, through a relative pronoun: "the ECB, which cut rates" → the ECB."""
+    subject = _subject(token)
+    if subject is not None and subject.lower_ in ("which", "that", "who") and token.dep_ == "relcl":
+        return token.head
+    return subject
+
+
+def _is_policy_rate_word(word: Token, table: dict) -> bool:
+    """ "rates", "its deposit rate", "the benchmark federal funds rate", "its target range"; not "mortgage
+    rates" nor "the rate of growth"."""
+    modifiers = [c.lower_ for c in word.children if c.dep_ in ("compound", "amod", "nmod")]
+    if word.lower_ in table.get("ranges", []):
+        return "target" in modifiers
+    if word.lower_ not in table.get("rates", []) or any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in word.children
+    ):
+        return False
+    return all(m in table.get("modifiers", []) for m in modifiers)
+
+
+def _is_central_bank(who: Token | None, table: dict) -> bool:
+    if who is None:
+        return False
+    name = " ".join(w.lower_ for w in who.subtree if w.dep_ not in ("relcl", "acl", "punct", "appos"))
+    return any(f" {bank} " in f" {name} " or name.startswith(f"{bank} ") for bank in table.get("banks", []))
+
+
+def _is_rate_path(token: Token) -> bool:
+    """ "The ECB started its easing cycle in June", "the Fed began its rate cuts": a central bank's first move."""
+    table = rule_tables().get("monetary", {})
+    return _is_central_bank(_acting(token), table) and any(
+        o.lower_ in table.get("cycles", [])
+        and any(
+            c.lower_ in table.get("cycle_words", []) for c in o.children if c.dep_ in ("compound", "amod")
+        )
+        for o in _direct_objects(token)
+    )
 
 
 def _is_military(subject: Token | None) -> bool:

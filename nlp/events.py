@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
-from nlp.event_types import event_type_of, judicial_act, military_act, rule_tables, trigger_key
+from nlp.event_types import event_type_of, judicial_act, military_act, monetary_act, rule_tables, trigger_key
 from nlp.markets import institution_market, resolve_market
 from nlp.timex import interval
 
@@ -455,7 +455,9 @@ def candidates_in_doc(
         sentence_triggers = [
             (token, key)
             for token in sentence
-            if (key := military_act(token) or trigger_key(token) or judicial_act(token))
+            if (
+                key := monetary_act(token) or military_act(token) or trigger_key(token) or judicial_act(token)
+            )
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
             and not any(start <= token.idx < end for start, end in quoted)
         ]

@@ -42,7 +42,9 @@ def test_type_accuracy(scores):
 # - fresh (tests/fixtures/fresh: 22 articles by 6 outlets on 5 stories) is kept blind: no rule is chosen by
 #   its errors. 0.830 / 0.937 / 0.497 with the rules of 2026-11-23 (24d3c6f), 0.835 / 0.941 / 0.579 after
 #   the first round of 2026-11-24, 0.835 / 0.941 / 0.591 after the second and 0.840 / 0.941 / 0.631 after
-#   the third (branch nlp5; its summary line was read after each rule, never its errors).
+#   the third (branch nlp5; its summary line was read after each rule, never its errors). Since then it
+#   is a development corpus: its errors were read on 2026-11-24 (third session), which gave the rule for
+#   central banks' rate decisions: 0.840 / 0.941 / 0.631 -> 0.866 / 0.943 / 0.709.
 # - blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories: bank failures of 2023, a steel
 #   takeover, a games takeover and its regulator, a developer's liquidation, a bridge collapse) was written
 #   blind on 2026-11-24 and its summary read only twice, before and after branch nlp5, to measure it as a
@@ -51,7 +53,7 @@ CORPUS_FLOORS = {
     "heldout": (60, {"recall": 0.90, "precision": 0.98, "type_accuracy": 0.935}),
     "unseen": (150, {"recall": 0.895, "precision": 0.98, "type_accuracy": 0.885}),
     "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.85}),
-    "fresh": (190, {"recall": 0.84, "precision": 0.94, "type_accuracy": 0.63}),
+    "fresh": (190, {"recall": 0.865, "precision": 0.94, "type_accuracy": 0.705}),
     "blind2": (195, {"recall": 0.91, "precision": 0.935, "type_accuracy": 0.49}),
 }
 
@@ -221,6 +223,33 @@ def test_a_policy_rate_change_is_a_regulation_and_a_freight_rate_rise_is_not():
     ]
     text = "The freight rate increase at Maersk came in March 2023."
     assert [t for t, _ in _typed(text)] == ["financial"]
+
+
+def test_a_central_bank_s_rate_decision_is_a_regulation_whatever_the_verb():
+    published = date(2024, 9, 20)
+    decisions = [
+        "The Bank of England kept its benchmark rate at 5 per cent on Thursday.",
+        "The European Central Bank lowered its deposit rate by a quarter point on Thursday.",
+        "In Washington, the Fed on Wednesday trimmed its target range by half a point.",
+        "Rates were raised by the Reserve Bank of India on Friday.",
+    ]
+    for text in decisions:
+        assert [t for t, _ in _typed(text, published)] == ["regulation"], text
+    # The first move of a cycle is the cycle's start, told through a relative clause.
+    text = "The Riksvik central bank, which began its easing cycle in June, cut rates again on Thursday."
+    assert _typed(text, published) == [("regulation", "2024-06"), ("regulation", "2024-09-19")]
+    # A lender's own rates are no central bank's, and a rate path still to come is a forecast.
+    assert [t for t, _ in _typed("Halvard Bank raised its mortgage rates on Monday.", published)] == [
+        "financial"
+    ]
+    assert _typed("Fed officials now expect to cut rates twice next year.", published) == [
+        ("forecast", "2025")
+    ]
+
+
+def test_a_public_order_to_stop_is_a_ban():
+    text = "The data protection authority on Friday ordered Orvane to stop processing its users' data."
+    assert [t for t, _ in _typed(text, date(2024, 9, 20))] == ["ban"]
 
 
 def test_nouns_of_approval_settlement_and_contract_families_are_triggers():
