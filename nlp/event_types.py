@@ -291,6 +291,10 @@ def event_type_of(
         event_type = "deal"  # "the league signed its package with three networks": no law, a contract
     subject = _subject(token) or _subject(original)
     subject_words = _words_of(subject)
+    if key == "rule" and token.pos_ == "VERB" and token.dep_ != "xcomp":
+        # "Mehta ruled that the company...", "the panel ruled on Friday": a ruling, not a rule ("he aims to
+        # rule by August" is still to come)
+        return "legal"
     if subject_words & set(tables.get("judicial", {}).get("words", [])):
         return "legal"  # "a jury found on Friday that...", "the court ordered", "prosecutors concluded"
     places = [m for m in markets if m[:1].isupper()]

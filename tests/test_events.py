@@ -39,12 +39,13 @@ def test_type_accuracy(scores):
 #   Russia, a sports streaming venture blocked in court, a mine contract struck down, a drug shortage's
 #   end): 0.901 / 0.914 / 0.581 the first time (rules of 83ee70f); later rules were chosen with its errors
 #   in view.
-# - fresh (tests/fixtures/fresh: 22 articles by 6 outlets on 5 stories) is kept blind: no rule is chosen by
-#   its errors. 0.830 / 0.937 / 0.497 with the rules of 2026-11-23 (24d3c6f), 0.835 / 0.941 / 0.579 after
+# - fresh (tests/fixtures/fresh: 22 articles by 6 outlets on 5 stories) was kept blind until the third
+#   session of 2026-11-24: no rule was chosen by its errors until then. 0.830 / 0.937 / 0.497 with the rules of 2026-11-23 (24d3c6f), 0.835 / 0.941 / 0.579 after
 #   the first round of 2026-11-24, 0.835 / 0.941 / 0.591 after the second and 0.840 / 0.941 / 0.631 after
 #   the third (branch nlp5; its summary line was read after each rule, never its errors). Since then it
-#   is a development corpus: its errors were read on 2026-11-24 (third session), which gave the rule for
-#   central banks' rate decisions: 0.840 / 0.941 / 0.631 -> 0.866 / 0.943 / 0.709.
+#   is a development corpus: its errors were read, which gave the rule for
+#   central banks' rate decisions (0.840 / 0.941 / 0.631 -> 0.866 / 0.943 / 0.709), then rulings and signs
+#   (0.715).
 # - blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories: bank failures of 2023, a steel
 #   takeover, a games takeover and its regulator, a developer's liquidation, a bridge collapse) was written
 #   blind on 2026-11-24 and its summary read only twice, before and after branch nlp5, to measure it as a
@@ -53,7 +54,7 @@ CORPUS_FLOORS = {
     "heldout": (60, {"recall": 0.90, "precision": 0.98, "type_accuracy": 0.935}),
     "unseen": (150, {"recall": 0.895, "precision": 0.98, "type_accuracy": 0.885}),
     "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.85}),
-    "fresh": (190, {"recall": 0.865, "precision": 0.94, "type_accuracy": 0.705}),
+    "fresh": (190, {"recall": 0.865, "precision": 0.94, "type_accuracy": 0.715}),
     "blind2": (195, {"recall": 0.91, "precision": 0.935, "type_accuracy": 0.49}),
 }
 
@@ -245,6 +246,14 @@ def test_a_central_bank_s_rate_decision_is_a_regulation_whatever_the_verb():
     assert _typed("Fed officials now expect to cut rates twice next year.", published) == [
         ("forecast", "2025")
     ]
+
+
+def test_a_judge_ruling_is_legal_and_a_sign_of_something_is_no_signing():
+    published = date(2024, 9, 20)
+    text = "In August, Amara Halvorsen ruled that Orvane had abused its dominance in search."
+    assert [t for t, _ in _typed(text, published)] == ["legal"]
+    text = "Orvane hired 40 engineers in Lagos this week, the clearest sign yet of its ambitions."
+    assert "regulation" not in [t for t, _ in _typed(text, published)]
 
 
 def test_a_public_order_to_stop_is_a_ban():
