@@ -28,6 +28,8 @@ RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b{COUNT}\s+days?\s+later\b", re.I), "day+n"),
     (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b{FORWARD}", re.I), "month"),
+    # "It tried to resume sailings late in the month": the month of the date before.
+    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?month\b", re.I), "month"),
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
     (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
@@ -56,7 +58,7 @@ COMPARISON_WORDS = re.compile(
     re.I,
 )
 FINE = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
-MODS = {"later": "END", "earlier": "START"}
+MODS = {"later": "END", "earlier": "START", "late": "END", "early": "START"}
 
 
 def _start(mention: DateMention) -> date | None:
