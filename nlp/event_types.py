@@ -247,6 +247,20 @@ def _governed_trigger(token: Token) -> Token | None:
 
 
 @lru_cache(maxsize=1)
+def _families() -> dict[str, str]:
+    return {
+        word: family
+        for family, words in rule_tables().get("families", {}).items()
+        for word in [family, *words]
+    }
+
+
+def trigger_family(key: str) -> str:
+    """The family of a trigger: one name for the words of one act ("start" and "begin": "begin")."""
+    return _families().get(key, key)
+
+
+@lru_cache(maxsize=1)
 def _verbs_only() -> set[str]:
     return set(rule_tables().get("verbs_only", {}).get("lemmas", []))
 

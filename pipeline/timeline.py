@@ -27,6 +27,7 @@ from itertools import repeat
 
 import sqlite_utils
 
+from nlp.event_types import trigger_family
 from nlp.timex import PRECISION_ORDER, interval
 
 CLOSE_TYPES = {
@@ -91,6 +92,7 @@ class Member:
     places: set[str] = field(init=False)
     sectors: set[str] = field(init=False)
     actor_keys: set[str] = field(init=False)
+    family: str = field(init=False)  # its trigger's family: "started" and "began" are told with one verb
     span: tuple[date, date] | None = field(init=False)
     weight: float = field(init=False, default=0.0)  # the summed rarity of its words, set by the merge
     # Its actors and every other candidate's actor its sentence names ("TikTok Shop stopped..." names
@@ -101,6 +103,7 @@ class Member:
         self.places = {m for m in self.markets if m[:1].isupper()}
         self.sectors = {m for m in self.markets if m[:1].islower()}
         self.actor_keys = {a.strip().casefold() for a in self.actors if a.strip()}
+        self.family = trigger_family(self.trigger)
         self.span = _span(self.event_date, self.date_end)
 
 
@@ -261,7 +264,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             and member.event_date == other.event_date
             and (same_actor or similarity >= PLACE_ONLY_SIMILARITY)
         )
-        same_trigger = member.trigger == other.trigger
+        same_trigger = member.family == other.family
         # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
         same_slot = (
             member.precision == other.precision
@@ -353,13 +356,11 @@ def _block_keys(member: Member) -> tuple[set[Block], set[Block]]:
     # A place is a wide block (a country has many facts a month), hence the type group in the key ...
     places = {f"p:{place}:{group}" for place in member.places}
     # ... and, over a whole year, the verb or the sector too (a place-only match wants one of them there).
-    narrowers = {"v:" + member.trigger} | {"s:" + sector for sector in member.sectors}
+    narrowers = {"v:" + member.family} | {"s:" + sector for sector in member.sectors}
     year_places = {f"{place}:{narrower}" for place in places for narrower in narrowers}
     # Mentions whose actors the parse missed still meet the facts of their day or month told with the
     # same verb (a year would be too wide a block for the verb alone).
-    verbs = (
-        {"t:" + member.trigger} if PRECISION_ORDER[member.precision] <= PRECISION_ORDER["month"] else set()
-    )
+    verbs = {"t:" + member.family} if PRECISION_ORDER[member.precision] <= PRECISION_ORDER["month"] else set()
     first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
     months = {("m", month) for month in range(first, min(last, first + 35) + 1)}
     years = {("y", year) for year in range(span[0].year, min(span[1].year, span[0].year + 2) + 1)}

@@ -11,6 +11,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from demo.build import load_stories
+from nlp.event_types import trigger_family
 from pipeline.cli import cli
 from pipeline.timeline import Member, _content_words, cluster_members, merge_events
 
@@ -19,12 +20,15 @@ from pipeline.timeline import Member, _content_words, cluster_members, merge_eve
 # ranked highest by importance, the share that some article leads with), and a duplicate rate ceiling.
 # The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates, not reached yet on any corpus.
 QUALITY = {
-    # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since.
-    "demo": (60, {"recall": 0.87, "precision": 0.93, "type_accuracy": 0.80, "top_precision": 0.81}, 0.13),
+    # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since,
+    # 0.108 with trigger families ("landed" and "touched down" told with one verb).
+    "demo": (60, {"recall": 0.87, "precision": 0.93, "type_accuracy": 0.80, "top_precision": 0.81}, 0.11),
     "heldout": (60, {"recall": 0.88, "precision": 0.98, "type_accuracy": 0.93, "top_precision": 0.95}, 0.02),
     # Unseen, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate rate
-    # 0.289, type accuracy 0.356, top 0.588.
-    "unseen": (80, {"recall": 0.83, "precision": 0.97, "type_accuracy": 0.86, "top_precision": 0.82}, 0.15),
+    # 0.289, type accuracy 0.356, top 0.588. Trigger families took duplicates 0.143 -> 0.123 and top events
+    # 0.824 -> 0.882, and recall 0.833 -> 0.821: the landing's mentions ("touched down", "landed") now make one
+    # event, and the engine fault annotated on two of its sentences no longer wins an event of its own.
+    "unseen": (80, {"recall": 0.82, "precision": 0.97, "type_accuracy": 0.86, "top_precision": 0.88}, 0.13),
     # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
     # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588. Its type floor went 0.68 -> 0.67
     # and its duplicate ceiling 0.26 -> 0.27 when a participle's month was read in the past ("the terms
@@ -41,11 +45,12 @@ QUALITY = {
     # accuracy 0.520 -> 0.627, at the cost of one fact (0.779 -> 0.769) and 0.009 duplicates (0.193 -> 0.202):
     # five banks' cuts, holds and month-level recaps ("started its easing cycle in June") now share a type and
     # merge more with each other. Then incidents named by a noun ("a data breach on 20 March") and policies or
-    # schemes announced: recall 0.788, duplicates 0.183, type accuracy 0.618, top 0.579.
+    # schemes announced: recall 0.788, duplicates 0.183, type accuracy 0.618, top 0.579; then trigger families:
+    # precision 0.944, duplicates 0.178, type accuracy 0.624.
     "fresh": (
         100,
-        {"recall": 0.785, "precision": 0.93, "type_accuracy": 0.615, "top_precision": 0.575},
-        0.19,
+        {"recall": 0.785, "precision": 0.94, "type_accuracy": 0.62, "top_precision": 0.575},
+        0.18,
     ),
     # Blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories), written blind on 2026-11-24 and
     # never used to choose a rule: recall 0.858, precision 0.938, duplicate rate 0.228, type accuracy 0.434,
@@ -291,3 +296,21 @@ def test_one_act_read_as_two_types_is_one_event():
         len(cluster_members([signed(1, contract, "deal", "sign"), signed(2, shares, "financial", "rise")]))
         == 2
     )
+
+
+def test_one_act_told_in_other_words_of_its_family_is_one_event():
+    # "bought" and "the acquisition": one act in two outlets' words, with little else in common.
+    bought = _member(1, "Nordwind bought Calder in May.", ["Nordwind"], ["DE"], "buy")
+    acquisition = _member(
+        2,
+        "The acquisition of the Scottish rail workshop by Nordwind, agreed after months of talks, went through "
+        "in May.",
+        ["Nordwind"],
+        ["GB"],
+        "acquisition",
+    )
+    # The same company's sale that month is another act, of another family.
+    sold = _member(3, "Nordwind sold its bus unit to a Polish investor in May.", ["Nordwind"], ["PL"], "sell")
+    clusters = cluster_members([bought, acquisition, sold])
+    assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"]]
+    assert trigger_family("started") == "started" and trigger_family("start") == trigger_family("begin")
