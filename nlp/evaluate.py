@@ -33,8 +33,8 @@ HELDOUT = FIXTURES / "heldout"
 # Corpora in the content format with their gold catalogues: (articles folder, events.toml).
 # A second corpus kept apart from the rules: several outlets on each story, for the merge.
 UNSEEN = FIXTURES / "unseen"
-# A third, kept blind: written by someone who never saw the rules, and never used to choose one (only its
-# scores are read, never its errors), so that its figures say what to expect on news nobody has seen.
+# A third, written by someone who never saw the rules and kept blind until the third session of 2026-11-24
+# (only its scores were read); since then a development corpus, its errors read to choose rules.
 FRESH = FIXTURES / "fresh"
 # A development corpus in new domains (tests/fixtures/dev2), written apart from the rules: its first figures
 # were blind, later rules were chosen with its errors in view.
