@@ -405,11 +405,21 @@ def _attached_dates(
         if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
             head = head.head  # "on Tuesday night": the date is the whole phrase
         elif head.dep_ in ("compound", "nummod", "amod", "poss") and head.head.pos_ in ("NOUN", "PROPN"):
-            if head.head.lemma_.lower() in DOCUMENT_NOUNS or not trigger_key(head.head):
-                continue  # "a 2020 regulation", "Thursday's closing price": a label; "the October shutdown" is a fact
+            issued = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in head.head.children)
+            if (head.head.lemma_.lower() in DOCUMENT_NOUNS and not issued) or not trigger_key(head.head):
+                # "a 2020 regulation", "Thursday's closing price": a label; "the October shutdown" is a fact,
+                # and so is "the Commission's 2016 order": the year its issuer made it.
+                continue
         if _is_comparison_scope(head):
             continue
-        chosen, distance = _attach(head, sentence_triggers)
+        labelled = head.head if head.dep_ in ("compound", "nummod", "amod", "poss") else None
+        if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):
+            chosen, distance = (
+                labelled,
+                1,
+            )  # "the Commission's 2016 order", "its 2021 merger": the noun's date
+        else:
+            chosen, distance = _attach(head, sentence_triggers)
         attached.append((chosen, mention, _attachment(head), distance, _said_on(head, chosen)))
     # "It halted output on Friday, the company said on Monday": the day it was said is not the day of a
     # fact dated as finely in its own clause (a coarser date, "this year", leaves the day it was said).

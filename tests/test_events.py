@@ -52,7 +52,9 @@ def test_type_accuracy(scores):
 #   whole: 0.913 / 0.941 / 0.480, then 0.913 / 0.935 / 0.494. No rule was chosen by it.
 CORPUS_FLOORS = {
     "heldout": (60, {"recall": 0.91, "precision": 0.98, "type_accuracy": 0.935}),
-    "unseen": (150, {"recall": 0.895, "precision": 0.98, "type_accuracy": 0.885}),
+    # unseen: 0.897 / 0.984 / 0.888 -> 0.910 / 0.984 / 0.874 when an issuer's dated document ("the Commission's
+    # 2016 order") became a fact: the gold types that order as legal, the extractor as a regulation.
+    "unseen": (150, {"recall": 0.91, "precision": 0.98, "type_accuracy": 0.87}),
     "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.85}),
     "fresh": (190, {"recall": 0.87, "precision": 0.94, "type_accuracy": 0.715}),
     "blind2": (195, {"recall": 0.91, "precision": 0.935, "type_accuracy": 0.49}),
@@ -262,6 +264,14 @@ def test_an_incident_named_by_a_noun_and_a_policy_announced_are_facts():
     assert _typed(text, published) == [("other", "2024-09-03")]
     text = "In Kenya, a policy announced in March cut import duties on electric buses."
     assert _typed(text, published) == [("regulation", "2024-03")]
+
+
+def test_a_year_before_an_issuer_s_document_dates_it_and_an_unowned_one_labels_it():
+    published = date(2024, 6, 10)
+    text = "Orvane is appealing the Commission's 2016 order to repay 2 billion euros in Irish taxes."
+    assert _typed(text, published) == [("regulation", "2016")]
+    text = "Orvane is appealing under a 2016 law on state aid, its lawyers said."
+    assert "2016" not in [value for _, value in _typed(text, published)]
 
 
 def test_a_public_order_to_stop_is_a_ban():
