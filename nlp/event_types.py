@@ -326,9 +326,8 @@ def event_type_of(
             for c in token.children
         )
     ):
-        event_type = (
-            "ban"  # "ordered the company to stop processing Italians' data": an order to stop is a ban
-        )
+        # "ordered the company to stop processing Italians' data": an order to stop is a ban
+        event_type = "ban"
     if key in INCEPTION_LEMMAS and _is_rate_path(token):
         event_type = "regulation"  # "the ECB started its easing cycle in June": its first cut
     if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
@@ -649,7 +648,7 @@ def _is_central_bank(who: Token | None, table: dict) -> bool:
     if who is None:
         return False
     name = " ".join(w.lower_ for w in who.subtree if w.dep_ not in ("relcl", "acl", "punct", "appos"))
-    return any(f" {bank} " in f" {name} " or name.startswith(f"{bank} ") for bank in table.get("banks", []))
+    return any(f" {bank} " in f" {name} " for bank in table.get("banks", []))
 
 
 def _is_rate_path(token: Token) -> bool:

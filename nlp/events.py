@@ -412,12 +412,10 @@ def _attached_dates(
                 continue
         if _is_comparison_scope(head):
             continue
+        # "the Commission's 2016 order", "its 2021 merger": a date that labels a trigger noun is that noun's.
         labelled = head.head if head.dep_ in ("compound", "nummod", "amod", "poss") else None
         if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):
-            chosen, distance = (
-                labelled,
-                1,
-            )  # "the Commission's 2016 order", "its 2021 merger": the noun's date
+            chosen, distance = labelled, 1
         else:
             chosen, distance = _attach(head, sentence_triggers)
         attached.append((chosen, mention, _attachment(head), distance, _said_on(head, chosen)))
