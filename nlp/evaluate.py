@@ -42,6 +42,10 @@ DEV2 = FIXTURES / "dev2"
 # A blind corpus in five new domains (tests/fixtures/blind2): written blind (its writer never read the rules),
 # never used to choose a rule, and only its summary lines are read.
 BLIND2 = FIXTURES / "blind2"
+# Another, written blind on 2026-11-24 (third session) in five more domains (tests/fixtures/blind3): a crewed
+# test flight, two Hollywood strikes, a national blackout, a chipmaker's crisis, a share listing. Only its
+# summary lines are read.
+BLIND3 = FIXTURES / "blind3"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -49,6 +53,7 @@ CORPORA = {
     "fresh": (FRESH, FRESH / "events.toml"),
     "dev2": (DEV2, DEV2 / "events.toml"),
     "blind2": (BLIND2, BLIND2 / "events.toml"),
+    "blind3": (BLIND3, BLIND3 / "events.toml"),
 }
 
 
