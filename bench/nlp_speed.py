@@ -2,6 +2,7 @@
 
     python -m bench.nlp_speed [--articles 400] [--job 2000]
     python -m bench.nlp_speed --memory-only 10000     # the peak memory over 10k articles (15 minutes)
+    python -m bench.nlp_speed --ratio-only            # nlp_ratio alone (2 minutes)
 
 Figures, each measured in this run on the same synthetic articles (bench/corpus.py, 600-900 words):
 
@@ -72,6 +73,33 @@ def process(path: Path, processes: int | None = None) -> Run:
     return run_command([*TIMELINE, "process", "--reprocess", "--db", str(path), *extra])
 
 
+def ratio_figure(texts: list[str], bare: float, default: Run, command: str) -> Figure:
+    rate = len(texts) / default.seconds
+    return at_least(
+        "nlp_ratio",
+        rate / bare,
+        1.5,
+        command=command,
+        details={
+            "articles": len(texts),
+            "bare_spacy_articles_per_s": round(bare, 2),
+            "timeline_process_articles_per_s": round(rate, 2),
+            "processes": "default (one per core, at most 4)",
+            "words_per_article": sum(len(t.split()) for t in texts) // len(texts),
+        },
+    )
+
+
+def ratio_only(articles: int = 400) -> Figure:
+    """``nlp_ratio`` alone: bare spaCy, then `timeline process`, over the same articles."""
+    with tempfile.TemporaryDirectory() as folder:
+        small = Path(folder) / "small.db"
+        texts = build_database(small, articles)
+        bare = bare_spacy_rate(texts)
+        default = process(small)
+    return ratio_figure(texts, bare, default, "python -m bench.nlp_speed --ratio-only")
+
+
 def nlp_figures(articles: int = 400, job: int = 2000) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         small, large, first = (Path(folder) / f"{name}.db" for name in ("small", "large", "first"))
@@ -83,22 +111,9 @@ def nlp_figures(articles: int = 400, job: int = 2000) -> list[Figure]:
         two = process(large, 2)
         build_database(first, articles, WIRE_WORDS)
         start = process(first, 2)
-    rate = articles / default.seconds
     command = "python -m bench.nlp_speed"
     return [
-        at_least(
-            "nlp_ratio",
-            rate / bare,
-            1.5,
-            command=command,
-            details={
-                "articles": articles,
-                "bare_spacy_articles_per_s": round(bare, 2),
-                "timeline_process_articles_per_s": round(rate, 2),
-                "processes": "default (one per core, at most 4)",
-                "words_per_article": sum(len(t.split()) for t in texts) // len(texts),
-            },
-        ),
+        ratio_figure(texts, bare, default, command),
         at_least(
             "parallel_nlp_speedup",
             one.seconds / two.seconds,
@@ -156,8 +171,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400, help="articles of the NLP ratio (>= 400)")
     parser.add_argument("--job", type=int, default=2000, help="articles of the 2-vs-1 job (>= 2,000)")
     parser.add_argument("--memory-only", type=int, metavar="N", help="only the peak memory over N articles")
+    parser.add_argument("--ratio-only", action="store_true", help="only nlp_ratio (over --articles articles)")
     args = parser.parse_args()
-    figures = [memory_run(args.memory_only)] if args.memory_only else nlp_figures(args.articles, args.job)
+    if args.memory_only:
+        figures = [memory_run(args.memory_only)]
+    elif args.ratio_only:
+        figures = [ratio_only(args.articles)]
+    else:
+        figures = nlp_figures(args.articles, args.job)
     for figure in figures:
         print(figure.line())
         print(f"    {figure.details}")
