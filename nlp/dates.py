@@ -525,9 +525,10 @@ def _weekday_by_tense(doc: Doc, mention: DateMention, reference: date) -> DateMe
     return replace(mention, value=day.isoformat())
 
 
-def find_dates_in_doc(doc: Doc, reference: date | datetime) -> list[DateMention]:
-    """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article)."""
-    day, text = _as_date(reference), doc.text
+def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = None) -> list[DateMention]:
+    """Date mentions of a parsed spaCy ``Doc`` (what `timeline process` uses, one parse per article);
+    ``text`` is the doc's text if the caller has it (``doc.text`` is joined anew from the tokens)."""
+    day, text = _as_date(reference), doc.text if text is None else text
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
     mentions = [_weekday_by_tense(doc, m, day) for m in mentions]
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
