@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from nlp import grammar as g
 from nlp.date_anaphora import anaphoric_dates
+from nlp.pattern_scan import scanner
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -218,6 +219,8 @@ SCHEDULED_EVENTS = {
     "convention",
 }
 BARE_MONTH = re.compile(g.MONTH)
+# The grammar's patterns, each with the function that finds its matches (``finditer``'s, found faster)
+SCANS = [(kind, pattern, scanner(pattern)) for kind, pattern in g.PATTERNS]
 BARE_WEEKDAY = re.compile(rf"(?:on\s+)?{g.WEEKDAY}", re.I)
 
 
@@ -409,8 +412,8 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
     reference = _as_date(reference)
     taken: list[tuple[int, int]] = []
     mentions = []
-    for kind, pattern in g.PATTERNS:
-        for match in pattern.finditer(text):
+    for kind, pattern, scan in SCANS:
+        for match in scan(text):
             span = (
                 match.span("date") if "date" in pattern.groupindex and match.group("date") else match.span()
             )

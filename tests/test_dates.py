@@ -177,3 +177,39 @@ def test_date_test_set_floor():
     scores = evaluate_dates()
     assert scores.cases >= 240
     assert scores.accuracy >= DATES_ACCURACY_FLOOR, scores.wrong
+
+
+# Texts where a scan that skips ahead could go wrong: a date at the very start or end, glued to
+# punctuation, after a character a lookbehind rules out, or overlapping the one before.
+SCAN_TRAPS = [
+    "2024",
+    "2024 was the year; 2025-2027 the plan, not $2026 nor x2028 nor 2029%.",
+    "(January 2025), [Jan. 5] and Oct. 7 to Oct. 11, 2024-25 then 1/2/2024.",
+    "between 2024 and 2027. From March to May 2025. Q3 2024 and 2024 Q4, the third quarter.",
+    "The January blowout, not the May government; mid-2024, end-2025, early June.",
+    "Sales fell.\n2023\nJune 16-17, 2025 and 16-17 June and Sunday, January 19, 2025",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TRAPS)
+def test_the_grammar_scan_finds_what_finditer_finds(text):
+    from nlp.dates import SCANS
+
+    for _, pattern, scan in SCANS:
+        assert [(m.span(), m.groupdict()) for m in scan(text)] == [
+            (m.span(), m.groupdict()) for m in pattern.finditer(text)
+        ]
+
+
+def test_the_scan_skips_ahead_only_where_the_pattern_opens_with_a_word_boundary_or_lookbehind():
+    import re
+
+    from nlp.pattern_scan import scanner, scout_for
+
+    assert scout_for(re.compile(r"\b(?:January|June)\s+\d+")).pattern == r"(?:January|June)\s+\d+"
+    assert scout_for(re.compile(r"(?<![\w$])(?:19|20)\d\d")).pattern == r"(?:19|20)\d\d"
+    assert scout_for(re.compile(r"\b(?:today|tomorrow)", re.I)) is None  # no skipping ahead in any case
+    assert scout_for(re.compile(r"\b(?:the\s+)?June")) is None  # an optional opening: no first letters
+    assert scout_for(re.compile(r"June")) is None  # nothing to take off: finditer is as fast
+    pattern = re.compile(r"\b(?:January|June)\s+\d+")
+    assert [m.group() for m in scanner(pattern)("XJune 5, June 6 and January 7")] == ["June 6", "January 7"]
