@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from demo.build import load_stories
 from nlp.event_types import trigger_family
 from pipeline.cli import cli
+from pipeline.schema import open_database
 from pipeline.timeline import Member, _content_words, cluster_members, merge_events
 
 # Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2), per corpus: the
@@ -321,3 +322,33 @@ def test_one_act_told_in_other_words_of_its_family_is_one_event():
     clusters = cluster_members([bought, acquisition, sold])
     assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"]]
     assert trigger_family("started") == "started" and trigger_family("start") == trigger_family("begin")
+
+
+def test_a_first_merge_leaves_the_schema_and_the_summaries_index_as_they_would_be_row_by_row(tmp_path):
+    # A merge into empty events tables writes without their secondary indexes and full-text triggers and
+    # builds them after: the store ends with the schema a new one has, and its full-text index matches the
+    # summaries, as it does after later merges, which write row by row through the triggers.
+    schema = "select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name"
+    new = open_database(tmp_path / "new.db").execute(schema).fetchall()
+    stories = [s for s in load_stories() if "tiktok" in s.slug][:10]
+    write_jsonl(tmp_path / "a.jsonl", stories[:6])
+    write_jsonl(tmp_path / "b.jsonl", stories[6:])
+    db_path = str(tmp_path / "timeline.db")
+    for batch in ("a.jsonl", "b.jsonl"):
+        run(["ingest", str(tmp_path / batch), "--db", db_path])
+        run(["process", "--db", db_path])
+        db = sqlite_utils.Database(db_path)
+        assert db.execute(schema).fetchall() == new
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        db.execute("insert into events_fts (events_fts) values ('integrity-check')")  # raises if it differs
+        events = {r["id"]: r["summary"] for r in db["events"].rows}
+        assert events and db.execute("select count(*) from events_fts").fetchone()[0] == len(events)
+        for event_id, summary in list(events.items())[:5]:
+            word = max(re.findall(r"[A-Za-z]+", summary), key=len)
+            found = db.execute(
+                "select events.id from events_fts join events on events.rowid = events_fts.rowid"
+                " where events_fts match ?",
+                [f'"{word}"'],
+            ).fetchall()
+            assert (event_id,) in found, (word, summary)
+        db.close()
