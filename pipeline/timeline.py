@@ -447,7 +447,7 @@ def cluster_members(members: list[Member]) -> list[Cluster]:
 def _cluster_group(members: list[Member]) -> list[Cluster]:
     """Greedy merge, in the members' order, comparing each member only with clusters of its blocks."""
     clusters: list[Cluster] = []
-    blocks: dict[Block, list[int]] = defaultdict(list)
+    blocks: dict[Block, list[int]] = {}  # only the blocks a cluster is filed under (not those looked in)
     rarity = _rarity(members)
     index = ActorIndex(members)
     for member in members:
@@ -456,7 +456,7 @@ def _cluster_group(members: list[Member]) -> list[Cluster]:
     for member in members:
         lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.
-        candidates = {index for key in lookup for index in blocks[key][-BLOCK_LIMIT:]}
+        candidates = {index for key in lookup if key in blocks for index in blocks[key][-BLOCK_LIMIT:]}
         scored = [
             (score, -index)
             for index in candidates
@@ -470,8 +470,11 @@ def _cluster_group(members: list[Member]) -> list[Cluster]:
             target = len(clusters) - 1
         clusters[target].add(member, member.span)
         for key in register:
-            if not blocks[key] or blocks[key][-1] != target:
-                blocks[key].append(target)
+            filed = blocks.get(key)
+            if filed is None:
+                blocks[key] = [target]
+            elif filed[-1] != target:
+                filed.append(target)
     return clusters
 
 
