@@ -297,13 +297,16 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
-def _load_members(db: sqlite_utils.Database, rows: list[tuple[int, str]]) -> list[Member]:
-    """The candidates of ``rows`` (each its rowid and id, in rowid order) the merge takes, in the merge's order.
+def _load_members(
+    db: sqlite_utils.Database, rows: list[tuple[int, str]], articles: dict[str, tuple[str, bool]]
+) -> list[Member]:
+    """The candidates of ``rows`` (each its rowid and id, in rowid order) the merge takes, in the merge's order,
+    with their articles' source and whether each is an original (``articles``, from ``_article_sources``).
 
-    They are read in rowid order, the order they were written in: the table's pages and their articles'
-    are met one after the other, not at random (by id, a merge at 100k stored articles read a third slower
-    per candidate than at 10k; by rowid, the reads grow with the data). The id must still match, so a
-    candidate rewritten since it was listed is left to the next merge (its change is logged).
+    They are read in rowid order, the order they were written in: the table's pages are met one after the
+    other, not at random (by id, a merge at 100k stored articles read a third slower per candidate than at
+    10k). The id must still match, so a candidate rewritten since it was listed is left to the next merge
+    (its change is logged).
     """
     with db.atomic():  # a temporary table, but its writes too want a transaction that ends here
         conn = db.conn
@@ -313,31 +316,53 @@ def _load_members(db: sqlite_utils.Database, rows: list[tuple[int, str]]) -> lis
     # "cross join" keeps the listed rows the outer loop (the planner, without statistics on the temporary
     # table, would scan every candidate once per group instead).
     rows = db.execute(
-        f"""select c.id, c.article_id, a.source, a.duplicate_of is null, c.published_at, c.sentence, c.event_date,
-                  c.date_precision, c.date_end, c.event_type, c.trigger, c.actors, c.markets, c.confidence,
-                  c.char_start, c.char_end, c.date_text
+        f"""select c.id, c.article_id, c.published_at, c.sentence, c.event_date, c.date_precision, c.date_end,
+                  c.event_type, c.trigger, c.actors, c.markets, c.confidence, c.char_start, c.char_end, c.date_text
            from temp.merge_rows m cross join event_candidates c on c.rowid = m.row and c.id = m.id
-             join articles a on a.id = c.article_id
            where {MERGED}"""
     )
     members = []
     for row in rows:
+        article = articles.get(row[1])
+        if article is None:
+            continue  # an article removed since the merge began
         member = Member(
-            *row[:11],
-            json.loads(row[11]),
-            json.loads(row[12]),
-            row[13],
-            _content_words(row[5]),
-            row[14] or 0,
-            row[14:17],
+            *row[:2],
+            *article,
+            *row[2:9],
+            json.loads(row[9]),
+            json.loads(row[10]),
+            row[11],
+            _content_words(row[3]),
+            row[12] or 0,
+            row[12:15],
         )
-        member.independent = bool(member.independent)
         if member.span is not None:
             members.append(member)
     # Finest dates first, then a fixed order: the merge never depends on the order articles arrived in.
     return sorted(
         members, key=lambda m: (PRECISION_ORDER[m.precision], m.event_date, m.published_at or "", m.id)
     )
+
+
+def _article_sources(db: sqlite_utils.Database) -> dict[str, tuple[str, bool]]:
+    """Every article's source and whether it is an original (not a copy or a duplicate of another).
+
+    Read once a merge from two indexes (rowid and id, rowid and source) and the few copies, not with each
+    candidate: an article row holds its text, and reading ``duplicate_of`` past it walked the text's
+    overflow pages for each of an article's candidates, in every group of years (at 100k stored articles
+    that is 1.4 GB read five times over, at 10k a store the page cache mostly holds).
+    """
+    source = dict(db.execute("select rowid, source from articles"))
+    # Not null: less than any text (a number) or not (text, a blob); so written, the index finds them.
+    copies = {
+        i for (i,) in db.execute("select id from articles where duplicate_of < '' or duplicate_of >= ''")
+    }
+    return {
+        i: (source[row], i not in copies)
+        for row, i in db.execute("select rowid, id from articles")
+        if row in source  # not one written between the two reads
+    }
 
 
 def _fill_temp_ids(conn, table: str, ids: Iterable[str]) -> None:
@@ -610,6 +635,7 @@ def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
         else:
             kept.add(candidate)
     del dated
+    articles = _article_sources(db) if groups else {}
     new_entity = EntityIds(db)
     # An actor is the first entity of its name (ids only grow, so the choice holds as entities are added).
     entity_of = dict(db.execute("select name, min(id) from entities group by name").fetchall())
@@ -619,7 +645,9 @@ def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
     markets: set[tuple] = set()
     # One group of years at a time: only its candidates are in memory.
     clusters = (
-        cluster for group in sorted(groups) for cluster in _cluster_group(_load_members(db, groups[group]))
+        cluster
+        for group in sorted(groups)
+        for cluster in _cluster_group(_load_members(db, groups[group], articles))
     )
     for cluster in clusters:
         row = _event_row(cluster, leads)
