@@ -402,6 +402,7 @@ def _attached_dates(
         head = _date_head(doc, mention)
         if head is None:
             continue
+        labelled = None  # the trigger noun the date labels: "the October shutdown", "its 2021 merger"
         if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
             head = head.head  # "on Tuesday night": the date is the whole phrase
         elif head.dep_ in ("compound", "nummod", "amod", "poss") and head.head.pos_ in ("NOUN", "PROPN"):
@@ -410,10 +411,10 @@ def _attached_dates(
                 # "a 2020 regulation", "Thursday's closing price": a label; "the October shutdown" is a fact,
                 # and so is "the Commission's 2016 order": the year its issuer made it.
                 continue
+            labelled = head.head
         if _is_comparison_scope(head):
             continue
-        # "the Commission's 2016 order", "its 2021 merger": a date that labels a trigger noun is that noun's.
-        labelled = head.head if head.dep_ in ("compound", "nummod", "amod", "poss") else None
+        # A date that labels a trigger noun is that noun's, not the date of the verb acting on it.
         if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):
             chosen, distance = labelled, 1
         else:
