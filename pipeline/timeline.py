@@ -108,6 +108,9 @@ class Member:
         self.span = _span(self.event_date, self.date_end)
 
 
+# An actor that is a common noun ("the agency") is looked for in other sentences while at most this many
+# sentences of its group of years say it.
+COMMON_NOUN_SENTENCES = 50
 # A newcomer is compared with at most this many clusters of each of its blocks (the latest ones)...
 BLOCK_LIMIT = 30
 # ... and with at most this many members of a cluster (the latest ones).
@@ -171,13 +174,18 @@ class ActorIndex:
     """Every candidate's actors, to find those a sentence names, whether or not the parse made them actors.
 
     A name is found as a whole word ("Arm" in "Arm's shares", not in "warm"), casefolded; names of two
-    letters or fewer are too ambiguous to find in running text.
+    letters or fewer are too ambiguous to find in running text. An actor the parse took from a common noun
+    ("the company", "the agency") is looked for too, but only while few sentences say it: in a large
+    archive "company" is in every other sentence and names no one (and would make one block of them all).
     """
 
     def __init__(self, members: list[Member]) -> None:
         self.by_words: dict[tuple[str, ...], set[str]] = defaultdict(set)  # a name's words -> the names
         self.lengths: dict[str, set[int]] = defaultdict(set)  # a name's first word -> its lengths in words
         self.unindexed: set[str] = set()  # names with no word character
+        spelled = {actor.strip() for member in members for actor in member.actors}
+        proper = {name.casefold() for name in spelled if not name.islower()}
+        self.common = {name.casefold() for name in spelled if name.islower()} - proper
         for key in {key for member in members for key in member.actor_keys if len(key) > 2}:
             words = tuple(NAME_WORD.findall(key))
             if words:
@@ -477,7 +485,12 @@ def _cluster_group(members: list[Member]) -> list[Cluster]:
     index = ActorIndex(members)
     for member in members:
         member.weight = sum(map(rarity.__getitem__, member.words))  # the rarity of this group's words
-        member.names = member.actor_keys | index.named_in(member.sentence.casefold())
+        member.names = index.named_in(member.sentence.casefold())
+    # A common noun said in many sentences is no one's name (the counts do not depend on the order).
+    said = Counter(name for member in members for name in member.names & index.common)
+    vague = {name for name, count in said.items() if count > COMMON_NOUN_SENTENCES}
+    for member in members:
+        member.names = member.actor_keys | (member.names - vague)
     for member in members:
         lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.

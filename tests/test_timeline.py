@@ -14,7 +14,7 @@ from demo.build import load_stories
 from nlp.event_types import trigger_family
 from pipeline.cli import cli
 from pipeline.schema import open_database
-from pipeline.timeline import Member, _content_words, cluster_members, merge_events
+from pipeline.timeline import COMMON_NOUN_SENTENCES, Member, _content_words, cluster_members, merge_events
 
 # Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2), per corpus: the
 # gold facts it has at least, floors of recall, precision, type accuracy and top events (of the events
@@ -216,6 +216,22 @@ def test_a_mention_meets_the_facts_of_an_actor_its_sentence_names_but_the_parse_
     clusters = cluster_members([first, second, stranger])
     assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"]]
     assert second.names == {"hansa bank", "nordwind"}
+
+
+def test_an_actor_taken_from_a_common_noun_is_looked_for_only_while_few_sentences_say_it():
+    # "The company" made an actor is looked for in other sentences like a name ("the agency" of one story);
+    # but where many sentences say "company", it names no one and would make one block of them all.
+    vague = _member(0, "The company bought a rail maker in May.", ["company"], [], "buy")
+    many = COMMON_NOUN_SENTENCES + 1
+    others = [
+        _member(n, f"The company Firm{n} raised prices in May.", [f"Firm{n}"], [], "raise")
+        for n in range(1, many)
+    ]
+    cluster_members([vague, *others[:2]])
+    assert others[0].names == {"firm1", "company"}
+    cluster_members([vague, *others])
+    assert others[0].names == {"firm1"}
+    assert vague.names == {"company"}  # its own actor, compared as such
 
 
 def test_two_untyped_mentions_of_one_actor_need_fewer_words_in_common():
