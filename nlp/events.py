@@ -278,6 +278,28 @@ def _is_just_happened(token: Token) -> bool:
 QUANTIFIER_SUBJECTS = {"many", "some", "most", "several", "few", "others", "half", "none", "all"}
 
 
+STATE_VERBS = {"keep", "stay", "remain"}
+STATE_FORMS = {"kept", "keeps", "stay", "stays", "stayed", "remain", "remains", "remained"}
+
+
+def _is_kept_state(token: Token) -> bool:
+    """'kept its restaurants closed', 'have stayed shut', 'remained closed': a state that lasts, not the
+    act that began it (which has its own date)."""
+    if token.dep_ in ("acomp", "oprd") and token.head.lemma_ in STATE_VERBS:
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in STATE_FORMS for c in token.children)
+
+
+def _lede_end(text: str) -> int:
+    """Where the article's first paragraph ends. The lede tells the news as just happened ("Toyota has
+    recalled a million cars"); further down, a present perfect with no date is background ("Disney has
+    agreed to lend the company money", "Google has invested billions in Anthropic"), not a fact of the day.
+    """
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def _has_unnamed_subject(verb: Token) -> bool:
     """'insurers, many of which have stopped covering the drug': a trend among some of a kind, no one's act."""
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in QUANTIFIER_SUBJECTS for c in verb.children)
@@ -458,6 +480,7 @@ def candidates_in_doc(
     published_day = published.date() if isinstance(published, datetime) else published
     sentences = []
     quoted = _quoted_spans(doc.text)
+    lede_end = _lede_end(doc.text)
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         # A word of a date expression ("since the start of the year") names no fact.
@@ -468,6 +491,7 @@ def candidates_in_doc(
                 key := monetary_act(token) or military_act(token) or trigger_key(token) or judicial_act(token)
             )
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
+            and not _is_kept_state(token)
             and not any(start <= token.idx < end for start, end in quoted)
         ]
         inside = [e for e in entities if s_start <= e.start < s_end]
@@ -543,7 +567,12 @@ def candidates_in_doc(
                 )
             )
         for token, key in sentence_triggers:
-            if token.i in dated or published_day is None or not _is_just_happened(token):
+            if (
+                token.i in dated
+                or published_day is None
+                or s_start >= lede_end
+                or not _is_just_happened(token)
+            ):
                 continue
             event_type = event_type_of(token, key, markets)
             if event_type in JUST_HAPPENED_TYPES:

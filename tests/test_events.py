@@ -8,7 +8,7 @@ from nlp.evaluate import actors_overlap, evaluate_events
 
 # Floors only go up (python -m nlp.evaluate events prints the figures, every miss and every stray candidate).
 RECALL_FLOOR = 0.96
-PRECISION_FLOOR = 0.97
+PRECISION_FLOOR = 0.975
 TYPE_ACCURACY_FLOOR = 0.895
 
 
@@ -55,13 +55,16 @@ CORPUS_FLOORS = {
     # unseen: 0.897 / 0.984 / 0.888 -> 0.910 / 0.984 / 0.874 when an issuer's dated document ("the Commission's
     # 2016 order") became a fact: the gold types that order as legal, the extractor as a regulation.
     "unseen": (150, {"recall": 0.91, "precision": 0.98, "type_accuracy": 0.87}),
-    "dev2": (170, {"recall": 0.94, "precision": 0.945, "type_accuracy": 0.85}),
-    "fresh": (190, {"recall": 0.87, "precision": 0.94, "type_accuracy": 0.715}),
-    "blind2": (195, {"recall": 0.91, "precision": 0.935, "type_accuracy": 0.49}),
+    # A present perfect dated to the publication day only in the lede, and a state kept ("remained closed")
+    # no act: precision dev2 0.949 -> 0.960, fresh 0.945 -> 0.966, blind2 0.935 -> 0.961, no recall lost.
+    "dev2": (170, {"recall": 0.94, "precision": 0.955, "type_accuracy": 0.865}),
+    "fresh": (190, {"recall": 0.87, "precision": 0.96, "type_accuracy": 0.73}),
+    "blind2": (195, {"recall": 0.91, "precision": 0.955, "type_accuracy": 0.49}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
-    # (f93f62b), 0.859 / 0.851 / 0.521 with its rules.
-    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.52}),
+    # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
+    # fourth session).
+    "blind3": (195, {"recall": 0.855, "precision": 0.854, "type_accuracy": 0.52}),
 }
 
 
@@ -373,6 +376,26 @@ def test_a_present_perfect_about_a_kind_some_of_a_kind_a_question_or_a_state_sin
     assert _typed("Nokia has closed its plant in Finland.", published) == [("market_exit", "2024-05-02")]
     text = "Nokia is under pressure from Finnish retailers, many of which have stopped selling its phones."
     assert _typed(text, published) == []
+
+
+def test_a_present_perfect_is_news_of_the_day_in_the_lede_only():
+    published = date(2024, 5, 2)
+    fresh = "Nokia has closed its plant in Finland."
+    background = "Finnish retailers cut phone prices on Tuesday, their third cut this year."
+    assert ("market_exit", "2024-05-02") in _typed(f"{fresh}\n{background}", published)
+    # Further down the same words are background to the day's story, with no date of their own.
+    assert ("market_exit", "2024-05-02") not in _typed(f"{background}\n{fresh}", published)
+
+
+def test_a_state_kept_is_not_the_act_that_began_it():
+    assert _typed("Nokia kept its Finnish shops closed in March.") == []
+    assert _typed("Nokia's Finnish shops remained closed in March.") == []
+    assert _typed("Nokia closed its Finnish shops in March.") == [("market_exit", "2024-03")]
+
+
+def test_costs_a_company_books_are_financial():
+    text = "In the first quarter, Nokia booked $90 million of costs from its exit from Russia."
+    assert [t for t, _ in _typed(text)] == ["financial"]
 
 
 def test_beginning_to_sell_a_product_is_a_launch_and_in_a_country_a_market_entry():

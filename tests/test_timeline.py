@@ -16,14 +16,15 @@ from pipeline.cli import cli
 from pipeline.schema import open_database
 from pipeline.timeline import COMMON_NOUN_SENTENCES, Member, _content_words, cluster_members, merge_events
 
-# Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2), per corpus: the
+# Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2 blind3), per corpus: the
 # gold facts it has at least, floors of recall, precision, type accuracy and top events (of the events
 # ranked highest by importance, the share that some article leads with), and a duplicate rate ceiling.
 # The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates, not reached yet on any corpus.
 QUALITY = {
     # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since,
-    # 0.108 with trigger families ("landed" and "touched down" told with one verb).
-    "demo": (60, {"recall": 0.87, "precision": 0.93, "type_accuracy": 0.80, "top_precision": 0.81}, 0.11),
+    # 0.108 with trigger families ("landed" and "touched down" told with one verb); 0.095 (and precision
+    # 0.938 -> 0.952) when a present perfect is dated to the publication day only in the lede.
+    "demo": (60, {"recall": 0.87, "precision": 0.95, "type_accuracy": 0.81, "top_precision": 0.81}, 0.10),
     "heldout": (60, {"recall": 0.88, "precision": 0.98, "type_accuracy": 0.93, "top_precision": 0.95}, 0.02),
     # Unseen, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate rate
     # 0.289, type accuracy 0.356, top 0.588. Trigger families took duplicates 0.143 -> 0.123 and top events
@@ -41,7 +42,9 @@ QUALITY = {
     # every outlet ("have until late April ... to stop" is a deadline): each now merges its three mentions
     # into one regulation event, whose importance puts it among the top events ahead of a lead fact (the
     # ranking is the merge's; the facts and their events are right).
-    "dev2": (75, {"recall": 0.92, "precision": 0.92, "type_accuracy": 0.80, "top_precision": 0.52}, 0.20),
+    # The lede rule, states kept and costs booked (fourth session of 2026-11-24): 0.924 / 0.938 / 0.177 /
+    # 0.833 / 0.529.
+    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.83, "top_precision": 0.52}, 0.18),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
@@ -50,20 +53,22 @@ QUALITY = {
     # five banks' cuts, holds and month-level recaps ("started its easing cycle in June") now share a type and
     # merge more with each other. Then incidents named by a noun ("a data breach on 20 March") and policies or
     # schemes announced: recall 0.788, duplicates 0.183, type accuracy 0.618, top 0.579; then trigger families:
-    # precision 0.944, duplicates 0.178, type accuracy 0.624.
+    # precision 0.944, duplicates 0.178, type accuracy 0.624; the lede rule: 0.971 / 0.167 / 0.636.
     "fresh": (
         100,
-        {"recall": 0.785, "precision": 0.94, "type_accuracy": 0.62, "top_precision": 0.575},
-        0.18,
+        {"recall": 0.785, "precision": 0.97, "type_accuracy": 0.63, "top_precision": 0.575},
+        0.17,
     ),
     # Blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories), written blind on 2026-11-24 and
     # never used to choose a rule: recall 0.858, precision 0.938, duplicate rate 0.228, type accuracy 0.434,
-    # top 0.556 with the rules before branch nlp5, then 0.842 / 0.931 / 0.229 / 0.448 / 0.556 with them.
-    "blind2": (120, {"recall": 0.84, "precision": 0.93, "type_accuracy": 0.44, "top_precision": 0.55}, 0.23),
+    # top 0.556 with the rules before branch nlp5, then 0.842 / 0.931 / 0.229 / 0.448 / 0.556 with them;
+    # 0.842 / 0.957 / 0.225 / 0.455 / 0.556 with the lede rule (fourth session of 2026-11-24).
+    "blind2": (120, {"recall": 0.84, "precision": 0.95, "type_accuracy": 0.45, "top_precision": 0.55}, 0.23),
     # Blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session): recall 0.797, precision 0.847, duplicate rate 0.220, type accuracy 0.496, top 0.476 with the
-    # rules at the session's start (f93f62b), then 0.814 / 0.855 / 0.224 / 0.500 / 0.524 with its rules.
-    "blind3": (115, {"recall": 0.81, "precision": 0.85, "type_accuracy": 0.50, "top_precision": 0.52}, 0.23),
+    # rules at the session's start (f93f62b), then 0.814 / 0.855 / 0.224 / 0.500 / 0.524 with its rules;
+    # 0.814 / 0.861 / 0.225 / 0.500 / 0.524 with the lede rule (fourth session).
+    "blind3": (115, {"recall": 0.81, "precision": 0.86, "type_accuracy": 0.50, "top_precision": 0.52}, 0.23),
 }
 
 
