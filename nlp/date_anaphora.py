@@ -1,5 +1,5 @@
 """Dates that point back at the date before them: "on the same day", "the next day", "a week later",
-"later that month", "the following year", and back from it: "the day before", "a year earlier".
+"earlier in the week", "later that month", "the following year", and back from it: "the day before", "a year earlier".
 
 News tells a chain of facts this way: "JASM opened its plant on Saturday. On the same day, the ministry
 committed ..." The value is the previous date mention's, moved by the offset, at the precision the
@@ -31,6 +31,9 @@ RULES: list[tuple[re.Pattern, str]] = [
     # "It tried to resume sailings late in the month": the month of the date before.
     (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?month\b", re.I), "month"),
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
+    # "Trump signed the order on Thursday. The White House had signaled earlier in the week ...": its week.
+    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?week\b", re.I), "isoweek"),
+    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+week\b{FORWARD}", re.I), "isoweek"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
     (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
     # ... and back: "the day before," "three days earlier", "the previous month", "the year before,"
@@ -89,6 +92,11 @@ def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] 
         if precision != "day":
             return None
         return (start + timedelta(days=7 * count)).isoformat(), "day"
+    if unit == "isoweek":
+        if precision != "day":
+            return None
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}", "week"
     if unit == "month":
         if FINE[precision] > FINE["month"]:
             return None

@@ -173,7 +173,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             ANY_CASE,
         ),
     ),
-    ("season", _p(r"\bin\s+the\s+(?P<date>(?P<season>fall))\b(?!\s+(?:of|in)\b)", ANY_CASE)),
+    (
+        "season",
+        _p(
+            r"\b(?:in|until|till|before|after|through|during)\s+the\s+(?P<date>(?P<season>fall))\b"
+            r"(?!\s+(?:of|in)\b)",
+            ANY_CASE,
+        ),
+    ),
     # Sunday, January 19 / Jan. 20 / June 19 / 19 January / the 19th of January
     ("month_day", _p(rf"\b{WEEKDAY_PREFIX}(?P<month>{MONTH})\s+(?P<day>{DAY})\b(?!\s*[-–,]?\s*\d)")),
     (
