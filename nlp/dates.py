@@ -486,6 +486,21 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
     return None
 
 
+# Verbs that set a thing to another day: the day they set it to is not in their tense.
+DATE_MOVES = {"push", "extend", "delay", "postpone", "move", "defer", "reschedule", "bring", "set", "adjourn"}
+
+
+def _moves_a_date(doc: Doc, mention: DateMention) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head  # "to"
+    verb = head.head if head.lower_ == "to" else None
+    while verb is not None and verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head  # "pushed ... back, to": the particle's verb
+    return verb is not None and verb.lemma_.lower() in DATE_MOVES
+
+
 def _shift_year(value: str | None, years: int) -> str | None:
     if not value or not value[:4].isdigit():
         return value
@@ -500,9 +515,13 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
-    if text[max(0, mention.start - 7) : mention.start].rstrip().lower().endswith(("until", "by", "till")):
+    before = text[max(0, mention.start - 7) : mention.start].rstrip().lower()
+    if before.endswith(("until", "by", "till")):
         # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb.
         tense = "future"
+    elif tense == "past" and before.endswith(" to") and _moves_a_date(doc, mention):
+        # "pushed the deadline back last Thursday, to Sept. 17": the act is past, the day it set need not be.
+        tense = None
     start = date.fromisoformat(mention.value if len(mention.value) == 10 else mention.value + "-01")
     if tense == "past" and start > reference:
         shift = -1  # "Britain left the EU on 31 January", written in December
