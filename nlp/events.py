@@ -434,7 +434,7 @@ def _attached_dates(
                 # and so is "the Commission's 2016 order": the year its issuer made it.
                 continue
             labelled = head.head
-        if _is_comparison_scope(head):
+        if _is_comparison_scope(head) or _in_concession(head, sentence_triggers):
             continue
         # A date that labels a trigger noun is that noun's, not the date of the verb acting on it.
         if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):
@@ -448,6 +448,26 @@ def _attached_dates(
     for chosen, mention, how, distance, said in attached:
         if not said or not any(i == chosen.i and _as_fine(own, mention) for i, own in own_dated):
             yield chosen, mention, how, distance, said
+
+
+CONCESSIVE = {"though", "although", "whereas"}
+
+
+def _in_concession(head: Token, sentence_triggers: list[tuple[Token, str]]) -> bool:
+    """A date in a clause of concession that reports no fact of its own ("Service returned within a day,
+    though the app was still missing from the stores this morning"): it dates that state, not the fact of
+    the clause it qualifies."""
+    trigger_ids = {token.i for token, _ in sentence_triggers}
+    verb = _clause_verb(head)
+    for _ in range(4):
+        if verb.i in trigger_ids or any(_clause_verb(t).i == verb.i for t, _ in sentence_triggers):
+            return False
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONCESSIVE for c in verb.children):
+            return True
+        if verb.dep_ == "ROOT" or verb.head.i == verb.i:
+            return False
+        verb = _clause_verb(verb.head)
+    return False
 
 
 def _as_fine(one: DateMention, other: DateMention) -> bool:

@@ -393,6 +393,16 @@ def test_a_state_kept_is_not_the_act_that_began_it():
     assert _typed("Nokia closed its Finnish shops in March.") == [("market_exit", "2024-03")]
 
 
+def test_a_date_in_a_clause_of_concession_dates_no_fact_outside_it():
+    text = (
+        "Nokia's phones returned to Finnish shops, though they were still missing from its website on Monday."
+    )
+    assert _typed(text) == []
+    assert _typed("Nokia closed its plant in Finland on Monday, though it kept paying its staff.") == [
+        ("market_exit", "2024-04-29")
+    ]
+
+
 def test_costs_a_company_books_are_financial():
     text = "In the first quarter, Nokia booked $90 million of costs from its exit from Russia."
     assert [t for t, _ in _typed(text)] == ["financial"]
