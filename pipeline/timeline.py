@@ -99,6 +99,7 @@ class Member:
     # Its actors and every other candidate's actor its sentence names ("TikTok Shop stopped..." names
     # TikTok), set by the merge: two mentions share an actor when one's actors meet the other's names.
     names: set[str] = field(init=False, default_factory=set)
+    told: set[str] = field(init=False, default_factory=set)  # families of the trigger words its sentence says
 
     def __post_init__(self) -> None:
         self.places = {m for m in self.markets if m[:1].isupper()}
@@ -106,6 +107,8 @@ class Member:
         self.actor_keys = {a.strip().casefold() for a in self.actors if a.strip()}
         self.family = trigger_family(self.trigger)
         self.span = _span(self.event_date, self.date_end)
+        words = _family_words()
+        self.told = {words[w] for w in self.words if w in words}
 
 
 # An actor that is a common noun ("the agency") is looked for in other sentences while at most this many
@@ -143,6 +146,13 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+@lru_cache(maxsize=1)
+def _family_words() -> dict[str, str]:
+    from nlp.event_types import _families
+
+    return {_stem(word): family for word, family in _families().items() if " " not in word}
 
 
 def _is_year(word: str) -> bool:
@@ -273,7 +283,9 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             and member.event_date == other.event_date
             and (same_actor or similarity >= PLACE_ONLY_SIMILARITY)
         )
-        same_trigger = member.family == other.family
+        same_trigger = (
+            member.family == other.family or member.family in other.told or other.family in member.told
+        )
         # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
         same_slot = (
             member.precision == other.precision
