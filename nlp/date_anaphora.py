@@ -134,6 +134,37 @@ def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
     return found
 
 
+OF_THAT_YEAR = re.compile(r"\s+of\s+(?:that|the\s+same)\s+year\b", re.I)
+
+
+def of_that_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """``mentions`` with "November of that year" read as one date: the month in the year of the date
+    before it (not "November" in the year nearest the publication, and "that year" a second date)."""
+    from dataclasses import replace
+
+    result = []
+    for mention in mentions:
+        follow = OF_THAT_YEAR.match(text, mention.end)
+        value = mention.value or ""
+        antecedents = [m for m in result if m.end <= mention.start and _start(m) is not None]
+        if not (follow and mention.year_inferred and re.match(r"\d{4}", value) and antecedents):
+            result.append(mention)
+            continue
+        year = f"{_start(antecedents[-1]).year:04d}"
+        end = follow.end()
+        result.append(
+            replace(
+                mention,
+                end=end,
+                text=text[mention.start : end],
+                value=year + value[4:],
+                date_end=year + mention.date_end[4:] if mention.date_end else None,
+                year_inferred=False,
+            )
+        )
+    return result
+
+
 def _comparison_base(text: str, start: int) -> bool:
     """Whether a date that points back is the base of a comparison: right after "from", "than", "on"…, or
     after a word of comparison in the same clause ("more than three times the figure a year earlier")."""

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nlp import grammar as g
-from nlp.date_anaphora import anaphoric_dates
+from nlp.date_anaphora import anaphoric_dates, of_that_year
 from nlp.pattern_scan import scanner
 
 if TYPE_CHECKING:
@@ -554,6 +554,7 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
     mentions = [_weekday_by_tense(doc, m, day) for m in mentions]
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
+    mentions = of_that_year(text, mentions)  # "In November of that year"
     # "On the same day", "a week later": dated by the mention before them.
     return sorted(mentions + anaphoric_dates(text, mentions), key=lambda m: m.start)
 
