@@ -431,6 +431,8 @@ def event_type_of(
         event_type = "regulation"  # "Britain left the EU", "Croatia joined the euro area": a state's policy
     if event_type == "financial" and _is_policy_rate(token):
         event_type = "regulation"  # "its previous rate increase came in 2007": a central bank's decision
+    if event_type == "financial" and _is_levy_change(token):
+        event_type = "regulation"  # "the tariff increases announced last week": a government's measure
     amounts = AMOUNT_LABELS
     if key in tables.get("thresholds", {}).get("lemmas", []):
         if any(w.ent_type_ in amounts for w in object_tokens):
@@ -534,6 +536,15 @@ def _is_policy_rate(token: Token) -> bool:
                 if g.dep_ == "compound"
             )
     return False
+
+
+def _is_levy_change(token: Token) -> bool:
+    """A rise or cut of a tariff, duty or tax ("tariff increases", "raised duties on steel"): what a
+    government sets, not a market's move. The words are [levies] in triggers.toml."""
+    levies = set(rule_tables().get("levies", {}).get("words", []))
+    if token.pos_ in ("NOUN", "PROPN"):
+        return any(c.dep_ == "compound" and c.lemma_.lower() in levies for c in token.children)
+    return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in levies for c in token.children)
 
 
 def _is_accounting_charge(token: Token) -> bool:

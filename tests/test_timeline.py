@@ -27,7 +27,8 @@ QUALITY = {
     # 0.984 (a deadline's day no longer read in the act's past, a date in a clause of concession no fact's)
     # and 0.083 duplicates (and type accuracy 0.817 -> 0.831) when a mention whose sentence says another's
     # trigger word ("won the May 5 election" and "elect") counts as told with the same verb.
-    "demo": (60, {"recall": 0.87, "precision": 0.98, "type_accuracy": 0.83, "top_precision": 0.81}, 0.09),
+    # A rise of a tariff typed as a government's measure, not a financial figure: 0.068 duplicates, type 0.845.
+    "demo": (60, {"recall": 0.87, "precision": 0.98, "type_accuracy": 0.84, "top_precision": 0.81}, 0.07),
     "heldout": (60, {"recall": 0.88, "precision": 0.98, "type_accuracy": 0.93, "top_precision": 0.95}, 0.02),
     # Unseen, several outlets per story: first measured at recall 0.702, precision 0.897, duplicate rate
     # 0.289, type accuracy 0.356, top 0.588. Trigger families took duplicates 0.143 -> 0.123 and top events
