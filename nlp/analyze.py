@@ -73,7 +73,7 @@ def analyze_doc(
     for entity in entities:
         if entity.label in ("GPE", "NORP", "LOC") and (code := resolve_market(entity.text)):
             markets.append(MarketMention(entity.start, entity.end, entity.text, code))
-    candidates = candidates_in_doc(doc, dates, entities, sector_spans, published)
+    candidates = candidates_in_doc(doc, dates, entities, sector_spans, published, text)
     return Analysis(entities, dates, sorted(markets, key=lambda m: m.start), candidates)
 
 

@@ -158,6 +158,14 @@ def _base_forms(word: str) -> list[str]:
     return forms
 
 
+@lru_cache(maxsize=1)
+def trigger_first_words() -> frozenset[str]:
+    """The first word of every trigger: a token that is not a verb can be a trigger only if its lemma or
+    its own form is one of them (``trigger_key`` looks up the lemma, a noun's plural form, and multi-word
+    triggers by their first word; the central bank's, the armies' and the courts' acts are verbs)."""
+    return frozenset(key.split()[0] for key in triggers())
+
+
 def trigger_key(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     table = triggers()

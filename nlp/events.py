@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
-from nlp.event_types import event_type_of, judicial_act, military_act, monetary_act, rule_tables, trigger_key
+from nlp.event_types import (
+    event_type_of,
+    judicial_act,
+    military_act,
+    monetary_act,
+    rule_tables,
+    trigger_first_words,
+    trigger_key,
+)
 from nlp.markets import institution_market, resolve_market
 from nlp.timex import interval
 
@@ -494,20 +502,26 @@ def candidates_in_doc(
     entities: list[EntityMention],
     sector_spans: list[tuple[int, int, str]],
     published: date | datetime | None,
+    text: str | None = None,
 ) -> list[Candidate]:
-    """Event candidates of one parsed article: one per dated fact (a trigger and a date attached to it)."""
+    """Event candidates of one parsed article: one per dated fact (a trigger and a date attached to it).
+    ``text``, if given, is the text the doc was parsed from (``doc.text``, which spaCy joins on each read)."""
     found: list[Candidate] = []
     published_day = published.date() if isinstance(published, datetime) else published
     sentences = []
-    quoted = _quoted_spans(doc.text)
-    lede_end = _lede_end(doc.text)
+    text = doc.text if text is None else text
+    quoted = _quoted_spans(text)
+    lede_end = _lede_end(text)
+    first_words = trigger_first_words()
     for sentence in doc.sents:
         s_start, s_end = sentence.start_char, sentence.end_char
         # A word of a date expression ("since the start of the year") names no fact.
         sentence_triggers = [
             (token, key)
             for token in sentence
-            if (
+            # Only a verb, or a word that starts a trigger, can be one (a cheap test of every token first).
+            if (token.pos_ == "VERB" or token.lemma_.lower() in first_words or token.lower_ in first_words)
+            and (
                 key := monetary_act(token) or military_act(token) or trigger_key(token) or judicial_act(token)
             )
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
