@@ -252,12 +252,17 @@ def test_an_actor_taken_from_a_common_noun_is_looked_for_only_while_few_sentence
     assert vague.names == {"company"}  # its own actor, compared as such
 
 
+def _untyped(n: int, sentence: str, actor: str, place: str, trigger: str, day: date) -> Member:
+    """An untyped mention dated to ``day``."""
+    member = _member(n, sentence, [actor], [place], trigger)
+    member.event_type, member.event_date, member.precision = "other", day.isoformat(), "day"
+    member.span = (day, day)
+    return member
+
+
 def test_a_mention_whose_sentence_says_the_other_s_trigger_tells_the_same_act():
     def on_may_5(n: int, sentence: str, actor: str, trigger: str) -> Member:
-        member = _member(n, sentence, [actor], ["PA"], trigger)
-        member.event_type, member.event_date, member.precision = "other", "2024-05-05", "day"
-        member.span = (date(2024, 5, 5), date(2024, 5, 5))
-        return member
+        return _untyped(n, sentence, actor, "PA", trigger, date(2024, 5, 5))
 
     voted = on_may_5(1, "Panamanians elect a new president on Sunday, May 5.", "Panama", "elect")
     # "won the May 5 election": told with "win", but its sentence says the election the other is about.
@@ -269,10 +274,7 @@ def test_a_mention_whose_sentence_says_the_other_s_trigger_tells_the_same_act():
 
 def test_two_untyped_mentions_of_one_actor_need_fewer_words_in_common():
     def untyped(n: int, sentence: str, actor: str, trigger: str) -> Member:
-        member = _member(n, sentence, [actor], ["NO"], trigger)
-        member.event_type, member.event_date, member.precision = "other", "2024-03-08", "day"
-        member.span = (date(2024, 3, 8), date(2024, 3, 8))
-        return member
+        return _untyped(n, sentence, actor, "NO", trigger, date(2024, 3, 8))
 
     aground = "A Fjordline ferry ran aground near Bergen on Friday night; passengers went ashore by lifeboat."
     struck = "{} said its ferry struck rocks off Bergen on Friday and that no one on board was hurt."
