@@ -263,6 +263,11 @@ def _families() -> dict[str, str]:
     }
 
 
+def family_words() -> dict[str, str]:
+    """Every word of a trigger family (its name among them), with the family's name."""
+    return _families()
+
+
 def trigger_family(key: str) -> str:
     """The family of a trigger: one name for the words of one act ("start" and "begin": "begin")."""
     return _families().get(key, key)

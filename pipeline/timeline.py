@@ -28,7 +28,7 @@ from itertools import repeat
 
 import sqlite_utils
 
-from nlp.event_types import trigger_family
+from nlp.event_types import family_words, trigger_family
 from nlp.timex import PRECISION_ORDER, interval
 
 CLOSE_TYPES = {
@@ -150,9 +150,8 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _family_words() -> dict[str, str]:
-    from nlp.event_types import _families
-
-    return {_stem(word): family for word, family in _families().items() if " " not in word}
+    """The stem of each one-word trigger of a family -> the family ("election" -> "elect")."""
+    return {_stem(word): family for word, family in family_words().items() if " " not in word}
 
 
 def _is_year(word: str) -> bool:
@@ -283,6 +282,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             and member.event_date == other.event_date
             and (same_actor or similarity >= PLACE_ONLY_SIMILARITY)
         )
+        # Told with one verb, or one's sentence says the other's ("won the May 5 election", "voters elect").
         same_trigger = (
             member.family == other.family or member.family in other.told or other.family in member.told
         )
