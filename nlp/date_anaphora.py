@@ -144,10 +144,13 @@ def of_that_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
 
     result = []
     for mention in mentions:
-        follow = OF_THAT_YEAR.match(text, mention.end)
+        follow = OF_THAT_YEAR.match(text, mention.end) if mention.year_inferred else None
         value = mention.value or ""
-        antecedents = [m for m in result if m.end <= mention.start and _start(m) is not None]
-        if not (follow and mention.year_inferred and re.match(r"\d{4}", value) and antecedents):
+        # Only a mention followed by "of that year" looks back for its year (most are not).
+        antecedents = (
+            [m for m in result if m.end <= mention.start and _start(m) is not None] if follow else []
+        )
+        if not (follow and re.match(r"\d{4}", value) and antecedents):
             result.append(mention)
             continue
         year = f"{_start(antecedents[-1]).year:04d}"

@@ -255,7 +255,8 @@ def _governed_trigger(token: Token) -> Token | None:
 
 
 @lru_cache(maxsize=1)
-def _families() -> dict[str, str]:
+def family_words() -> dict[str, str]:
+    """Every word of a trigger family (its name among them), with the family's name."""
     return {
         word: family
         for family, words in rule_tables().get("families", {}).items()
@@ -263,14 +264,9 @@ def _families() -> dict[str, str]:
     }
 
 
-def family_words() -> dict[str, str]:
-    """Every word of a trigger family (its name among them), with the family's name."""
-    return _families()
-
-
 def trigger_family(key: str) -> str:
     """The family of a trigger: one name for the words of one act ("start" and "begin": "begin")."""
-    return _families().get(key, key)
+    return family_words().get(key, key)
 
 
 @lru_cache(maxsize=1)
