@@ -51,10 +51,9 @@ def build_database(path: Path, count: int, words: tuple[int, int] = REAL_WORDS) 
     return [record.text for record in records]
 
 
-def bare_spacy_rate(texts: list[str], nlp=None) -> float:
-    """Articles/s of the model's full pipeline, as spaCy ships it, in this one process (``nlp``: the model,
-    already loaded)."""
-    nlp = nlp or bare_model()
+def bare_spacy_rate(texts: list[str], nlp) -> float:
+    """Articles/s of ``nlp`` (``bare_model()``: the model's full pipeline, as spaCy ships it) in this one
+    process."""
     for _ in nlp.pipe(texts[:16], batch_size=BARE_BATCH_SIZE):  # warm up
         pass
     start = time.perf_counter()

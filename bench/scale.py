@@ -213,15 +213,15 @@ def scale_figures(small: int = 10_000, large: int = 100_000, batch_size: int = 2
             built = time.perf_counter() - start
             pairs = [(article_id(stored_url(r.url)), a) for r, a in zip(batch, analyzed, strict=True)]
             store_side, added = store_side_seconds(path, batch, pairs)
-            # The better of two first merges (of the store and of a copy, made before either) at the small
-            # size, where one run of 4 s swings by a tenth with the machine's load; one run of the large.
-            twin = Path(folder) / f"twin-{count}.db"
             if count == small:
+                # The better of two first merges (of the store and of a copy made before either): one run
+                # of 4 s swings by a tenth with the machine's load. The large store is merged once.
+                twin = Path(folder) / f"twin-{count}.db"
                 shutil.copyfile(path, twin)
-            merge = merge_seconds(path)
-            if count == small:
-                merge = min(merge, merge_seconds(twin))
+                merge = min(merge_seconds(path), merge_seconds(twin))
                 twin.unlink()
+            else:
+                merge = merge_seconds(path)
             costs[count] = {
                 "build_seconds": round(built, 1),
                 "store_side_seconds": round(store_side, 3),
