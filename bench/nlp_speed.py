@@ -2,7 +2,7 @@
 
     python -m bench.nlp_speed [--articles 400] [--job 2000]
     python -m bench.nlp_speed --memory-only 10000     # the peak memory over 10k articles (15 minutes)
-    python -m bench.nlp_speed --ratio-only            # nlp_ratio alone (2 minutes)
+    python -m bench.nlp_speed --ratio-only            # nlp_ratio alone (about 3 minutes)
 
 Figures, each measured in this run on the same synthetic articles (bench/corpus.py, 600-900 words):
 
