@@ -12,7 +12,7 @@ on top of that, with NLP results computed once:
   measured once on ``--batch`` articles, plus finding the pending articles, reading them and writing
   their rows, measured at each size), at 100k stored / at 10k stored.
 - ``merge_scale``: ``pipeline.timeline.merge_events`` seconds per 1k stored articles, at 100k / at 10k. It is
-  the store's first merge (at 10k the better of two: of the store and of a copy), so every group of years
+  the store's first merge (the better of two at each size: of the store and of a copy), so every group of years
   is merged (later merges take only the groups a batch touched: ``python -m bench.merge_incremental``);
   the per-run time is printed too.
 - ``db_mb_per_1k_articles``: the pages in use of the large store per 1k articles (as it is, not vacuumed;
@@ -213,15 +213,12 @@ def scale_figures(small: int = 10_000, large: int = 100_000, batch_size: int = 2
             built = time.perf_counter() - start
             pairs = [(article_id(stored_url(r.url)), a) for r, a in zip(batch, analyzed, strict=True)]
             store_side, added = store_side_seconds(path, batch, pairs)
-            if count == small:
-                # The better of two first merges (of the store and of a copy made before either): one run
-                # of 4 s swings by a tenth with the machine's load. The large store is merged once.
-                twin = Path(folder) / f"twin-{count}.db"
-                shutil.copyfile(path, twin)
-                merge = min(merge_seconds(path), merge_seconds(twin))
-                twin.unlink()
-            else:
-                merge = merge_seconds(path)
+            # The better of two first merges (of the store and of a copy made before either): one run
+            # swings by a tenth with the machine's load.
+            twin = Path(folder) / f"twin-{count}.db"
+            shutil.copyfile(path, twin)
+            merge = min(merge_seconds(path), merge_seconds(twin))
+            twin.unlink()
             costs[count] = {
                 "build_seconds": round(built, 1),
                 "store_side_seconds": round(store_side, 3),
