@@ -26,12 +26,22 @@ from typing import TYPE_CHECKING
 from nlp import grammar as g
 from nlp.date_anaphora import anaphoric_dates, of_that_year
 from nlp.pattern_scan import scanner
+from nlp.timex import interval
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Kinds whose year, when not written, is the one closest to the reference.
-YEARLESS_KINDS = {"month_day", "month", "day_range", "day_span"}
+YEARLESS_KINDS = {
+    "month_day",
+    "month",
+    "day_range",
+    "day_span",
+    "month_period",
+    "month_range",
+    "season",
+    "season_ahead",
+}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 QUARTER_WORDS = {
@@ -262,6 +272,20 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         y = int(explicit) if explicit else _closest_month(m1, reference)[0]
         y2 = y if m2 >= m1 else y + 1
         return _month_value(y, m1), "month", _month_value(y2, m2), None
+    if kind == "month_period":
+        m1, m2 = g.month_number(groups["m1"]), g.month_number(groups["m2"])
+        months = (m2 - m1) % 12 + 1
+        if months > 6:
+            return None
+        explicit = groups.get("year")
+        # The period nearest the publication (by its middle month): "the January-to-March quarter" in
+        # February or in May; "the December-February period" starts the year before its middle month's.
+        middle = _shift_month(2000, m1, months // 2)[1]
+        y = int(explicit) if explicit else _closest_month(middle, reference)[0] - (middle < m1)
+        if m1 % 3 == 1 and months == 3:
+            return f"{y:04d}-Q{m1 // 3 + 1}", "quarter", None, None
+        y2 = y if m2 >= m1 else y + 1
+        return _month_value(y, m1), "month", _month_value(y2, m2), None
     if kind == "half":
         half = 1 if groups["half"].lower() in ("first", "1st") else 2
         y = relative_year(groups.get("year")) or year
@@ -341,7 +365,9 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[groups["which"].lower()]
         index = year * 4 + current - 1 + shift
         return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, None
-    if kind == "season":
+    if kind == "season_ahead" and not _future_context(text, match.start()):
+        return None
+    if kind in ("season", "season_ahead"):
         season = SEASONS[groups["season"].lower()]
         explicit = groups.get("year")
         y = (
@@ -486,16 +512,20 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
     return None
 
 
-# Verbs that set a thing to another day: the day they set it to is not in their tense.
-DATE_MOVES = {"push", "extend", "delay", "postpone", "move", "defer", "reschedule", "bring", "set", "adjourn"}
+# Verbs that set a thing to a day ("pushed back to Sept. 17", "scheduled a hearing for April"): the day
+# they set it to is not in their tense.
+DATE_MOVES = {
+    "push", "extend", "delay", "postpone", "move", "defer", "reschedule", "bring", "set", "adjourn", "schedule",
+    "plan", "slate",
+}  # fmt: skip
 
 
 def _moves_a_date(doc: Doc, mention: DateMention) -> bool:
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return False
-    head = span.root.head  # "to"
-    verb = head.head if head.lower_ == "to" else None
+    head = span.root.head  # "to", "for"
+    verb = head.head if head.lower_ in ("to", "for") else None
     while verb is not None and verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head  # "pushed ... back, to": the particle's verb
     return verb is not None and verb.lemma_.lower() in DATE_MOVES
@@ -515,14 +545,16 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
-    before = text[max(0, mention.start - 7) : mention.start].rstrip().lower()
+    # The words before, "the" left out ("by the fall" as "by").
+    before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 11) : mention.start].rstrip().lower())
     if before.endswith(("until", "by", "till")):
         # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb.
         tense = "future"
-    elif tense == "past" and before.endswith(" to") and _moves_a_date(doc, mention):
-        # "pushed the deadline back last Thursday, to Sept. 17": the act is past, the day it set need not be.
+    elif tense == "past" and before.endswith((" to", " for")) and _moves_a_date(doc, mention):
+        # "pushed the deadline back last Thursday, to Sept. 17", "has scheduled a hearing for April": the act
+        # is past, the day it set need not be.
         tense = None
-    start = date.fromisoformat(mention.value if len(mention.value) == 10 else mention.value + "-01")
+    start = interval(mention.value)[0]
     if tense == "past" and start > reference:
         shift = -1  # "Britain left the EU on 31 January", written in December
     elif tense == "future" and start < reference.replace(day=1):

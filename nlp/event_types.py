@@ -78,6 +78,8 @@ TERMINATIONS = {"abandon", "call off", "cancel", "terminate", "scrap", "end", "d
 # Verbs that, said of a person, are a personnel change rather than a market move.
 PERSONNEL_LEMMAS = {"leave", "step down", "resign", "quit", "join", "replace", "take over", "retire", "exit"}
 RULE_NOUNS = {"regulation", "law", "rule", "decree", "order", "measure", "bill"}
+# What a company's results return or move to: "returned to a net profit", "back into the black".
+RESULT_STATES = {"profit", "profits", "profitability", "loss", "losses", "black", "red", "surplus", "deficit"}
 OBLIGATION_HEADS = {"have", "need", "require", "oblige", "force", "compel", "order"}
 PLAN_HEADS = {
     "expect",
@@ -378,6 +380,10 @@ def event_type_of(
         for w in token.subtree
     ):
         event_type = "financial"  # "the market expanded by 9 percent", "the shares closed above $63"
+    if event_type in ("launch", "market_entry", "market_exit") and _head_words(object_tokens) & RESULT_STATES:
+        event_type = (
+            "financial"  # "returned to a net profit", "went back into the black": a result, no market
+        )
     if event_type in ("launch", "market_entry", "market_exit", "deal") and subject_words & SHARE_WORDS:
         event_type = "financial"  # "dealings are due to begin on the Nasdaq", "its shares closed higher"
     if event_type == "launch" and {w.lemma_.lower() for w in _direct_objects(token)} & set(

@@ -65,6 +65,11 @@ YEAR = r"(?:19|20)\d{2}"
 RELATIVE_YEAR = rf"(?:{YEAR}|this year|last year|next year|the year)"
 AMOUNT = r"(?:\d+|a couple of|a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)"
 WEEKDAY_PREFIX = rf"(?:{WEEKDAY},?\s+(?:the\s+)?)?"
+# Words that set a thing to a date or move it: "scheduled for", "postponed to".
+SETS_A_DATE = (
+    r"(?:scheduled|rescheduled|planned|set|slated|due|earmarked|postponed|delayed|moved|pushed|put off|deferred"
+    r"|targeted|pencil+ed in|brought forward)"
+)
 
 
 def _p(pattern: str, flags: int = 0) -> re.Pattern:
@@ -87,6 +92,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             rf"\b(?:the\s+)?(?P<half>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b",
             ANY_CASE,
+        ),
+    ),
+    # the January-to-March quarter / the April-June quarter (of 2024) / the October-December period:
+    # business news names a quarter by its months
+    (
+        "month_period",
+        _p(
+            rf"\b(?:[Tt]he\s+)?(?P<m1>{MONTH})(?:\s*[-–]\s*|[-\s]to[-\s]|\s+through\s+)(?P<m2>{MONTH})"
+            rf"\s+(?:quarter|period)\b(?:,?\s+(?:of\s+)?(?P<year>{YEAR})\b)?"
         ),
     ),
     # June 16-17 (, 2025) / 16-17 June (2025)
@@ -181,6 +195,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             ANY_CASE,
         ),
     ),
+    # "agreement by the fall" is a season only where the clause speaks of what is ahead ("were hurt by the
+    # fall" is a drop): "season_ahead" is resolved only after a future cue
+    (
+        "season_ahead",
+        _p(r"\bby\s+the\s+(?P<date>(?P<season>fall))\b(?!\s+(?:of|in)\b)", ANY_CASE),
+    ),
     # Sunday, January 19 / Jan. 20 / June 19 / 19 January / the 19th of January
     ("month_day", _p(rf"\b{WEEKDAY_PREFIX}(?P<month>{MONTH})\s+(?P<day>{DAY})\b(?!\s*[-–,]?\s*\d)")),
     (
@@ -207,6 +227,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             r"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Tt]hrough|[Dd]uring|[Bb]efore|[Aa]fter|[Oo]f|[Ll]ate|"
             rf"[Ee]arly)\s+(?:the\s+month\s+of\s+)?(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
+        ),
+    ),
+    # a month a thing is set for or moved to: "scheduled a hearing on remedies for April", "planned for
+    # February", "postponed the vote to March" (a bare "for"/"to" is too often no date: "rose 5% to March")
+    (
+        "month",
+        _p(
+            rf"\b{SETS_A_DATE}\s+(?:[\w'-]+,?\s+){{0,5}}?(?:for|to)\s+(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
+            r"(?!'s\b)"
         ),
     ),
     # "the January blowout", "the October shutdown": a month naming the event after it (not "the May

