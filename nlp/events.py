@@ -29,6 +29,7 @@ from nlp.event_types import (
     trigger_first_words,
     trigger_key,
 )
+from nlp.grammar import FUTURE_CUES
 from nlp.markets import institution_market, resolve_market
 from nlp.timex import interval
 
@@ -653,7 +654,16 @@ def _restates_finer(finer: Candidate, coarser: Candidate) -> bool:
     gap = finer.sentence[first.end - finer.sentence_start : second.start - finer.sentence_start]
     # "in February, when its rocket reached orbit on 17 February": a clause that dates the month's fact.
     restated_by_when = first is coarser.date and bool(WHEN_CLAUSE.match(gap))
-    if not APPOSED_DATES.fullmatch(gap) and not restated_by_when:
+    # "cut its deposit rate last week, its fourth reduction this year": the year counts the week's fact (not
+    # "will cut again this year", nor "step down at the end of the year", which are facts of their own).
+    before_coarser = coarser.sentence[: coarser.date.start - coarser.sentence_start]
+    same_fact = (
+        finer.event_type == coarser.event_type
+        and finer.date.precision in ("day", "week", "month")
+        and coarser.date.mod is None
+        and not FUTURE_CUES.search(before_coarser[-60:])
+    )
+    if not APPOSED_DATES.fullmatch(gap) and not restated_by_when and not same_fact:
         return False  # "said on Monday that he would leave at the end of the year": two facts' dates
     inner = interval(finer.date.value, finer.date.date_end)
     outer = interval(coarser.date.value, coarser.date.date_end)

@@ -614,3 +614,10 @@ def test_a_return_to_profit_is_a_result_and_a_return_to_a_route_a_market_entry()
     text = "Nokia said on Thursday that it had returned to a net profit in the January-to-March quarter."
     assert ("financial", "2024-Q1") in _typed(text)
     assert _typed("Maersk ships returned to the Red Sea route in March.") == [("market_entry", "2024-03")]
+
+
+def test_a_year_that_counts_a_dated_fact_is_no_second_fact_but_a_year_ahead_is():
+    text = "Last week the Bank of Finland cut its deposit rate to 3 per cent, its fourth reduction this year."
+    assert _typed(text) == [("regulation", "2024-W17")]
+    text = "The Bank of Finland cut rates on Tuesday and will cut them again this year."
+    assert _typed(text) == [("regulation", "2024-04-30"), ("regulation", "2024")]

@@ -54,7 +54,7 @@ QUALITY = {
     # 0.833 / 0.529.
     # Then the trigger word said in the other's sentence: duplicates 0.177 -> 0.151, precision 0.935, type
     # accuracy 0.833 -> 0.828 (its floor 0.83 -> 0.82: merged events take their mentions' most common type).
-    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.82, "top_precision": 0.52}, 0.16),
+    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.82, "top_precision": 0.52}, 0.15),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
@@ -67,10 +67,13 @@ QUALITY = {
     # trigger word said in the other's sentence: duplicates 0.150, type accuracy 0.639, precision 0.970, and
     # top 0.579 -> 0.526 (floor 0.575 -> 0.52): the US election's two mentions ("won the election on
     # November 5", "before the November 5 election") now make one event, which outranks a lead fact.
+    # A year that counts a dated fact ("cut its rate last week, its fourth reduction this year") no second
+    # fact (fifth session): recall 0.788 -> 0.798, duplicates 0.152 -> 0.141 (dev2 0.151 -> 0.141, blind3
+    # 0.216 -> 0.211).
     "fresh": (
         100,
-        {"recall": 0.785, "precision": 0.965, "type_accuracy": 0.635, "top_precision": 0.52},
-        0.16,
+        {"recall": 0.795, "precision": 0.965, "type_accuracy": 0.635, "top_precision": 0.52},
+        0.15,
     ),
     # Blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories), written blind on 2026-11-24 and
     # never used to choose a rule: recall 0.858, precision 0.938, duplicate rate 0.228, type accuracy 0.434,
