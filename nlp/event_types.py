@@ -381,9 +381,8 @@ def event_type_of(
     ):
         event_type = "financial"  # "the market expanded by 9 percent", "the shares closed above $63"
     if event_type in ("launch", "market_entry", "market_exit") and _head_words(object_tokens) & RESULT_STATES:
-        event_type = (
-            "financial"  # "returned to a net profit", "went back into the black": a result, no market
-        )
+        # "returned to a net profit", "went back into the black": a result, no market
+        event_type = "financial"
     if event_type in ("launch", "market_entry", "market_exit", "deal") and subject_words & SHARE_WORDS:
         event_type = "financial"  # "dealings are due to begin on the Nasdaq", "its shares closed higher"
     if event_type == "launch" and {w.lemma_.lower() for w in _direct_objects(token)} & set(
