@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# The performance suite (about 14 to 15 minutes on 2 quiet cores): figures as ratios, written to bench/results.json.
+# The performance suite (about 12 to 14 minutes on 2 quiet cores): figures as ratios, written to bench/results.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

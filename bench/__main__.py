@@ -1,6 +1,6 @@
 """Every figure of the performance suite, each a ratio against a baseline measured in the same run.
 
-    python -m bench                      # the whole suite (about 14 to 15 minutes on 2 quiet cores); writes bench/results.json
+    python -m bench                      # the whole suite (about 12 to 14 minutes on 2 quiet cores); writes bench/results.json
     python -m bench --only crawl nlp     # some of it
     python -m bench --quick --output /tmp/quick.json   # small sizes: does it run?
 

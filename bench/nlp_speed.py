@@ -54,7 +54,7 @@ def build_database(path: Path, count: int, words: tuple[int, int] = REAL_WORDS) 
 
 
 def bare_spacy_rate(texts: list[str], nlp) -> float:
-    """Articles/s of ``nlp`` (``bare_model()``: the model's full pipeline, as spaCy ships it) in this one
+    """Articles/s of ``nlp`` (``load_as_shipped()``: the model's full pipeline, as spaCy ships it) in this one
     process."""
     for _ in nlp.pipe(texts[:16], batch_size=BARE_BATCH_SIZE):  # warm up
         pass
@@ -64,24 +64,13 @@ def bare_spacy_rate(texts: list[str], nlp) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def bare_model():
-    import spacy
-
-    from nlp.model import PACKAGED_COPIES, model_name
-
-    name = model_name()
-    try:
-        return spacy.load(name)
-    except OSError:
-        return spacy.load(PACKAGED_COPIES[name])
-
-
 def best_ratio_runs(path: Path, texts: list[str], repeats: int = 2) -> tuple[float, Run, float]:
     """The better of ``repeats`` runs of each side, in turns: bare spaCy's rate, `timeline process`, and
     (for the record, not the goal) bare spaCy's rate with the matrix products `timeline process` uses."""
     from nlp.matmul import use_numpy_matmul
+    from nlp.model import load_as_shipped
 
-    nlp, same_products = bare_model(), bare_model()
+    nlp, same_products = load_as_shipped(), load_as_shipped()
     use_numpy_matmul(same_products)
     bare, default, bare_numpy = 0.0, None, 0.0
     for _ in range(repeats):

@@ -4,8 +4,8 @@ thinc's CPU backend (``NumpyOps``) multiplies its matrices with blis, which pick
 it loads. On a CPU it does not know it falls back to a generic kernel: on the AMD EPYC this was measured on
 (``BLIS_ARCH_DEBUG=1`` prints "selecting sub-configuration 'generic'") a product of the size spaCy's
 token encoders compute took 36 ms against 12 ms with numpy's OpenBLAS on one thread, and the full
-pipeline of en_core_web_sm 128 ms per 870-word article against 83 ms. Where blis does know the CPU the
-two are about as fast. The transition loops of the parser and NER multiply through thinc's C interface
+pipeline of en_core_web_sm 128 ms per 870-word article against 83 ms. Where blis does know the CPU its
+kernels should be about as fast (not measured: one machine here). The transition loops of the parser and NER multiply through thinc's C interface
 and keep blis.
 
 The products are the same up to float rounding (the sums are added in another order); the analyses of

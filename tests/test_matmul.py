@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy
 import pytest
-import spacy
 from thinc.backends.numpy_ops import NumpyOps
 from threadpoolctl import threadpool_info
 
 from nlp.matmul import MatmulOps, use_numpy_matmul
-from nlp.model import PACKAGED_COPIES, load_model, model_name
+from nlp.model import load_as_shipped, load_model
 
 TEXTS = [
     "Brussels fined the company €1.2 billion on Tuesday, the largest penalty of its kind since 2019.",
@@ -34,13 +33,6 @@ def test_gemm_as_blis(trans1, trans2):
     assert numpy.allclose(out, blis, atol=1e-4)
 
 
-def _spacy_as_shipped():
-    try:
-        return spacy.load(model_name())
-    except OSError:
-        return spacy.load(PACKAGED_COPIES[model_name()])
-
-
 def test_the_model_multiplies_with_numpy_on_one_thread():
     nlp = load_model()
     layers = [
@@ -53,7 +45,7 @@ def test_the_model_multiplies_with_numpy_on_one_thread():
 
 
 def test_the_same_annotations_as_spacy_as_shipped():
-    shipped = _spacy_as_shipped()
+    shipped = load_as_shipped()
     assert any(type(node.ops) is NumpyOps for node in shipped.get_pipe("ner").model.walk())
     ours = load_model()
     with ours.select_pipes(disable=["newsline_line_breaks"]):
