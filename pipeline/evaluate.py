@@ -7,7 +7,8 @@
 The corpus is ingested into a temporary database (syndicated copies found by the store's own dedup),
 processed and merged exactly as `timeline process` does. An event is a gold fact when its mentions match
 that fact in their articles (as in `nlp.evaluate`), preferring the fact annotated on the same sentence;
-the gold fact it matches most often is its own.
+the gold fact it matches most often is its own (on a tie, as when one sentence carries two facts, the
+one of the event's type, as `nlp.evaluate` attributes a candidate).
 Recall = gold facts with an event / gold facts reported in the corpus; precision = events that are a gold
 fact / events; duplicate rate = events beyond the first for the same gold fact / events; type accuracy =
 events of their gold fact's type / events that are a gold fact.
@@ -130,7 +131,10 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
             said = _said_in(sentence, sentences.get(page, [])) & facts
             for gold_id in said or facts:
                 votes[gold_id] += 1
-        own[event["id"]] = min(votes, key=lambda g: (-votes[g], g)) if votes else None
+        # On a tie (a sentence that carries two facts), the fact of the event's type, then the first id.
+        own[event["id"]] = (
+            min(votes, key=lambda g: (-votes[g], gold[g]["type"] != event["event_type"], g)) if votes else None
+        )
     facts = set().union(*reported.values())
     found = {g for g in own.values() if g}
     matched = [e for e in events if own[e["id"]]]
