@@ -247,7 +247,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
     place): the same type on the same day is enough, and so is the same type from a coarser date ("in
     October" joining "on 4 October"); otherwise the same type needs the same trigger or similar words,
     different types need the same day and clearly similar words, and an untyped mention similar words.
-    Two sentences of one article are one fact only when they restate it (same type, same words).
+    Two sentences of one article are one fact only when they restate it (same type, and like words or the
+    same verb): an article that tells its fact "on Friday" tells another of that week with other words.
     """
     span = member.span
     if span is None or span[0] > cluster.earliest_end or cluster.latest_start > span[1]:
@@ -271,8 +272,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
         if other.article_id == member.article_id and not (
             member.event_type == other.event_type
             and (
-                PRECISION_ORDER[member.precision] <= PRECISION_ORDER["week"]
-                or similarity >= SAME_ARTICLE_SIMILARITY
+                similarity >= SAME_ARTICLE_SIMILARITY
+                or member.family == other.family
             )
         ):
             continue  # one article restates its fact in the same terms; another type is another fact
@@ -314,6 +315,9 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
     return best
 
 
+# The version of the rules above: a store last merged by other rules is merged again whole, so its
+# timeline is the one these rules give (a new release need not process its articles again to apply them).
+MERGE_RULES = 2
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
@@ -632,7 +636,9 @@ def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
     # before the candidates: a change written meanwhile (by a writer outside the lock) stays to be merged.
     built_from = db.execute("select value from merge_state where name = 'candidates'").fetchone()[0]
     logged_until, touched = _merge_log(db)
-    if full or not db["events"].count:
+    rules = db.execute("select value from merge_state where name = 'rules'").fetchone()
+    new_rules = rules is None or rules[0] != MERGE_RULES
+    if full or new_rules or not db["events"].count:
         touched = None
     elif not touched:  # nothing written since the last merge
         with db.atomic():
@@ -698,6 +704,8 @@ def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
     with db.atomic():
         db.execute("update merge_state set value = ? where name = 'merged'", [built_from])
         db.execute("delete from merge_pending where id <= ?", [logged_until])
+        if new_rules:
+            db.execute("insert or replace into merge_state values ('rules', ?)", [MERGE_RULES])
         result = _write_changes(db, events, mentions, actors, markets, scope)
     result.events = db["events"].count
     return result
@@ -851,7 +859,8 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
     """Bring the events up to date when the candidates changed since the last merge (or none were built yet).
 
     A cron run that processed nothing leaves the timeline as it is instead of merging, unless the run
-    before was killed after processing and before merging: the merge state and its log say so.
+    before was killed after processing and before merging (the merge state and its log say so), or the
+    timeline was merged by other rules than these.
     """
     if candidates_changed or not db["events"].count or _merge_is_stale(db):
         return merge_events(db)
@@ -861,4 +870,4 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
     logged = db.execute("select exists (select 1 from merge_pending)").fetchone()[0]
-    return counts.get("candidates") != counts.get("merged") or bool(logged)
+    return counts.get("candidates") != counts.get("merged") or counts.get("rules") != MERGE_RULES or bool(logged)

@@ -198,6 +198,25 @@ def test_a_merge_over_unchanged_candidates_writes_nothing(tmp_path):
     assert len(writes) == 1 and "merge_state" in writes[0], writes  # only the record of what was merged
 
 
+def test_a_timeline_merged_by_other_rules_is_merged_again_by_the_next_run(tmp_path):
+    from pipeline.timeline import MERGE_RULES
+
+    db_path, db = processed(tmp_path, 6)
+    merged = timeline_rows(db_path)
+    # As an earlier release left it: other rules, and an event they told otherwise.
+    with db.atomic():
+        db.execute("update merge_state set value = ? where name = 'rules'", [MERGE_RULES - 1])
+        db.execute("update events set summary = 'told by older rules' where rowid = 1")
+    run(["process", "--db", db_path])  # no article to process: only the rules changed
+    assert timeline_rows(db_path) == merged
+    assert db.execute("select value from merge_state where name = 'rules'").fetchone() == (MERGE_RULES,)
+    # Under the same rules, a run that processes nothing leaves the timeline as it is.
+    with db.atomic():
+        db.execute("update events set summary = 'left alone' where rowid = 1")
+    run(["process", "--db", db_path])
+    assert "left alone" in {row["summary"] for row in db["events"].rows}
+
+
 @pytest.mark.parametrize("corpus", sorted(QUALITY))
 def test_merge_quality(corpus):
     from nlp.evaluate import CORPORA
