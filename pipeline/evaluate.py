@@ -133,7 +133,9 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
                 votes[gold_id] += 1
         # On a tie (a sentence that carries two facts), the fact of the event's type, then the first id.
         own[event["id"]] = (
-            min(votes, key=lambda g: (-votes[g], gold[g]["type"] != event["event_type"], g)) if votes else None
+            min(votes, key=lambda g: (-votes[g], gold[g]["type"] != event["event_type"], g))
+            if votes
+            else None
         )
     facts = set().union(*reported.values())
     found = {g for g in own.values() if g}

@@ -271,10 +271,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             continue
         if other.article_id == member.article_id and not (
             member.event_type == other.event_type
-            and (
-                similarity >= SAME_ARTICLE_SIMILARITY
-                or member.family == other.family
-            )
+            and (similarity >= SAME_ARTICLE_SIMILARITY or member.family == other.family)
         ):
             continue  # one article restates its fact in the same terms; another type is another fact
         # Many facts of a country fall on one day: with no actor in common, the day must come with like words.
@@ -870,4 +867,6 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
     logged = db.execute("select exists (select 1 from merge_pending)").fetchone()[0]
-    return counts.get("candidates") != counts.get("merged") or counts.get("rules") != MERGE_RULES or bool(logged)
+    return (
+        counts.get("candidates") != counts.get("merged") or counts.get("rules") != MERGE_RULES or bool(logged)
+    )
