@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})"
-# (pattern, unit of the offset, sign); a count of 0 means the antecedent's own day, month or year.
+# (pattern, unit of the offset, sign); a count of 0 means the antecedent's own day, month or year; "~" marks
+# an expression that, with no date told before it, is the publication's own week, month or year.
 # "the same day the order was signed", "the same day as the vote": the day is named after, not before.
 FORWARD = r"(?!\s+(?:as|that|when|on\s+which|the|a|an|its|his|her|their)\b)"
 RULES: list[tuple[re.Pattern, str]] = [
@@ -29,12 +30,15 @@ RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b{FORWARD}", re.I), "month"),
     # "It tried to resume sailings late in the month": the month of the date before.
-    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?month\b", re.I), "month"),
+    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?month\b", re.I), "month~"),
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
-    # "Trump signed the order on Thursday. The White House had signaled earlier in the week ...": its week.
-    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?week\b", re.I), "isoweek"),
+    # "Trump signed the order on Thursday. The White House had signaled earlier in the week ...": the week
+    # of the last day told that is not ahead of the publication (not of a deadline named since), or the
+    # publication's own week when no such day was told.
+    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?week\b", re.I), "isoweek~"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+week\b{FORWARD}", re.I), "isoweek"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
+    (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?year\b", re.I), "year~"),
     (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
     # ... and back: "the day before," "three days earlier", "the previous month", "the year before,"
     (re.compile(r"\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?=[,.;]))", re.I), "day-1"),
@@ -105,14 +109,15 @@ def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] 
     return f"{start.year + count:04d}", "year"
 
 
-def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
-    """Expressions of ``text`` that date a fact by the date mentioned before them, resolved."""
+def anaphoric_dates(text: str, known: list[DateMention], reference: date | None = None) -> list[DateMention]:
+    """Expressions of ``text`` that date a fact by the date mentioned before them, resolved (some, with
+    none before them, by ``reference``, the publication date)."""
     from nlp.dates import DateMention
 
     found: list[DateMention] = []
     taken = [(m.start, m.end) for m in known]
     for pattern, rule in RULES:
-        unit, sign, step = re.fullmatch(r"(\w+)([+-]?)(\w*)", rule).groups()
+        unit, sign, step, own = re.fullmatch(r"(\w+)([+-]?)(\w*)(~?)", rule).groups()
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
@@ -120,6 +125,14 @@ def anaphoric_dates(text: str, known: list[DateMention]) -> list[DateMention]:
             if sign == "-" and _comparison_base(text, start):
                 continue  # "up 9 percent from the year before": the base of a comparison, no fact's date
             antecedents = [m for m in known if m.end <= start and _start(m) is not None]
+            if unit == "isoweek" and own:  # a week is told by a day, and a day past when the week is
+                antecedents = [
+                    m
+                    for m in antecedents
+                    if m.precision == "day" and (reference is None or _start(m) <= reference)
+                ]
+            if not antecedents and own and reference is not None:
+                antecedents = [DateMention(start, start, "", reference.isoformat(), "day")]
             if not antecedents:
                 continue
             groups = match.groupdict()

@@ -588,7 +588,7 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
     mentions = of_that_year(text, mentions)  # "In November of that year"
     # "On the same day", "a week later": dated by the mention before them.
-    return sorted(mentions + anaphoric_dates(text, mentions), key=lambda m: m.start)
+    return sorted(mentions + anaphoric_dates(text, mentions, day), key=lambda m: m.start)
 
 
 def find_dates(text: str, reference: date | datetime) -> list[DateMention]:

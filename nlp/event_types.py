@@ -483,6 +483,8 @@ def event_type_of(
         event_type = "regulation"  # "the Commission approved the acquisition", "the ministry bought yen"
     if event_type not in ("regulation", "ban") and (_is_obligation(token) or _is_obligation(original)):
         return "regulation"  # "ByteDance must sell by January 19": a legal obligation
+    if _foretold(token) or _foretold(original):
+        return "forecast"  # "another extension was coming", "more cuts are on the way": foreseen, not done
     # "plans to launch", "analysts expect utilisation to climb"
     planned = any(
         t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in PLAN_HEADS for t in (token, original)
@@ -512,6 +514,25 @@ def event_type_of(
             "other"  # "presented its plan at the end of May", written in July: the act is done, not foreseen
         )
     return event_type
+
+
+def _foretold(token: Token) -> bool:
+    """A fact said to be coming, not told as done: "another extension was coming", "more rate cuts are on
+    the way", "a ruling is imminent" (the fact is the subject of "be coming", "be on the way", "be
+    imminent")."""
+    if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = token.head
+    lemma = head.lemma_.lower()
+    if lemma == "come":
+        return head.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children)
+    if lemma != "be":
+        return False
+    return any(
+        (c.dep_ == "acomp" and c.lower_ in ("imminent", "forthcoming"))
+        or (c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ == "way" for g in c.children))
+        for c in head.children
+    )
 
 
 def _plan_told_in_past(token: Token) -> bool:

@@ -621,3 +621,10 @@ def test_a_year_that_counts_a_dated_fact_is_no_second_fact_but_a_year_ahead_is()
     assert _typed(text) == [("regulation", "2024-W17")]
     text = "The Bank of Finland cut rates on Tuesday and will cut them again this year."
     assert _typed(text) == [("regulation", "2024-04-30"), ("regulation", "2024")]
+
+
+def test_a_fact_said_to_be_coming_is_a_forecast():
+    text = "The Finnish ministry had signalled earlier in the week that another extension was coming."
+    assert [t for t, _ in _typed(text)] == ["forecast"]
+    text = "The Finnish ministry granted another extension earlier in the week."
+    assert [t for t, _ in _typed(text)] == ["regulation"]
