@@ -56,6 +56,8 @@ OTHER = "other"
 RECALL_WEIGHT = 0.4
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
+# Types whose place alone can tie a coarse mention to a fact (a country's rule too; not a company's result).
+PLACE_FACTS = PLACE_TYPES | {"regulation"}
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been has have had it its this that "
     "these those which who whom whose will would said says say after before over under into about than more most "
@@ -302,7 +304,10 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
                 )
             elif PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision] and (
-                same_actor or member.event_type == other.event_type
+                same_actor
+                # A place is the fact of a market move or a country's rule, not of a company's result or deal:
+                # "reported results last month" is not every US company's result of that month.
+                or (member.event_type == other.event_type and member.event_type in PLACE_FACTS)
             ):
                 best = max(best, 0.5 + similarity)  # "the October shutdown" joins the shutdown of 4 October
         elif same_day and (similarity >= DIFFERENT_TYPE_SIMILARITY or (same_trigger and same_actor)):

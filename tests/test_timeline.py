@@ -430,3 +430,45 @@ def test_a_first_merge_leaves_the_schema_and_the_summaries_index_as_they_would_b
             ).fetchall()
             assert (event_id,) in found, (word, summary)
         db.close()
+
+
+def test_a_coarse_mention_sharing_only_a_place_joins_a_market_move_but_not_another_company_s_result():
+    def dated(member: Member, day: str | None, event_type: str) -> Member:
+        member.event_type = event_type
+        if day:
+            member.event_date, member.precision = day, "day"
+            member.span = (date.fromisoformat(day), date.fromisoformat(day))
+        return member
+
+    # One company's quarterly report "last month" is not another's share fall of a day of that month.
+    fall = dated(
+        _member(1, "Shares of Orvane fell 4 percent on Monday in Oslo.", ["Orvane"], ["NO"], "fall"),
+        "2024-05-06",
+        "financial",
+    )
+    report = dated(
+        _member(
+            2,
+            "When Kelptide reported results last month, it cut its outlook.",
+            ["Kelptide"],
+            ["NO"],
+            "report",
+        ),
+        None,
+        "financial",
+    )
+    assert len(cluster_members([fall, report])) == 2
+    # A market's opening told by the month, by an outlet whose parse took another actor, is that opening.
+    opened = dated(
+        _member(3, "Nordwind opened its online shop in Norway on Monday.", ["Nordwind"], ["NO"], "open"),
+        "2024-05-06",
+        "market_entry",
+    )
+    arrival = dated(
+        _member(
+            4, "Norway got the retailer's web store in May, Oslo officials said.", ["Oslo"], ["NO"], "get"
+        ),
+        None,
+        "market_entry",
+    )
+    assert len(cluster_members([opened, arrival])) == 1
