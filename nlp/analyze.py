@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 # Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
 # for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
 UNUSED_COMPONENTS = (
@@ -85,6 +86,29 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: i
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
+# A wire story's dateline: "MUMBAI (Harbourline) - ", "LOS ANGELES, Calif. (AP) — ", "LISBON - ", at the
+# start of one of the text's first lines (the standfirst comes first), the place in capitals. Its place is
+# no fact's: where the story was filed, which the lede names again when it matters.
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]{2,}(?:\s[A-Z][A-Z.'-]+){0,3})(?:,\s[A-Z][A-Za-z.]+)?\s*(?:\([^()\n]{1,40}\)\s*)?"
+    r"[-–—]{1,2}\s+(?=[A-Z“\"])",
+    re.M,
+)
+DATELINE_LINES = 3
+
+
+def parsed_text(text: str) -> str:
+    """``text`` as it is parsed: a dateline blanked (spaces, then a line break), so the lede parses as a
+    sentence of its own ("MUMBAI (Harbourline) - Tesla opened ..." made the city and the agency the
+    opening's actors) and every offset still points into ``text``."""
+    head = text.split("\n", DATELINE_LINES)
+    limit = len(text) - len(head[-1]) if len(head) > DATELINE_LINES else len(text)
+    for match in DATELINE.finditer(text, 0, limit):
+        start, end = match.span()
+        text = text[:start] + " " * (end - start - 1) + "\n" + text[end:]
+    return text
+
+
 def analyze_texts(
     items: Iterable[tuple[str, date | datetime | None]], batch_size: int = 32, n_process: int = 1
 ) -> Iterator[Analysis]:
@@ -93,6 +117,6 @@ def analyze_texts(
     matcher = sector_matcher(nlp)
     items = list(items)
     for (text, published), doc in zip(
-        items, pipe(nlp, (t for t, _ in items), batch_size, n_process), strict=True
+        items, pipe(nlp, (parsed_text(t) for t, _ in items), batch_size, n_process), strict=True
     ):
         yield analyze_doc(doc, published, matcher, text)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from nlp.timex import interval
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Token
 
     from nlp.dates import DateMention
@@ -377,7 +379,7 @@ def event_type_of(
         event_type = "regulation"
     if event_type in ("launch", "market_entry", "market_exit") and any(
         w.ent_type_ in ("PERCENT", "MONEY") and not (key in trade.get("lemmas", []) and _is_price(w, token))
-        for w in token.subtree
+        for w in _own_clause(token)
     ):
         event_type = "financial"  # "the market expanded by 9 percent", "the shares closed above $63"
     if event_type in ("launch", "market_entry", "market_exit") and _head_words(object_tokens) & RESULT_STATES:
@@ -514,6 +516,19 @@ def event_type_of(
             "other"  # "presented its plan at the end of May", written in July: the act is done, not foreseen
         )
     return event_type
+
+
+# Clauses of their own under a trigger: "opened a showroom, launching its Model Y at $70,000" (the price is
+# the launch's, not the opening's figure).
+OWN_CLAUSES = {"advcl", "relcl", "ccomp", "conj", "parataxis", "acl"}
+
+
+def _own_clause(token: Token) -> Iterator[Token]:
+    """The trigger's subtree without the clauses of their own it heads."""
+    yield token
+    for child in token.children:
+        if child.dep_ not in OWN_CLAUSES:
+            yield from child.subtree
 
 
 def _foretold(token: Token) -> bool:

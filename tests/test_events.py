@@ -628,3 +628,25 @@ def test_a_fact_said_to_be_coming_is_a_forecast():
     assert [t for t, _ in _typed(text)] == ["forecast"]
     text = "The Finnish ministry granted another extension earlier in the week."
     assert [t for t, _ in _typed(text)] == ["regulation"]
+
+
+def test_a_wire_dateline_is_no_actor_and_no_part_of_the_lede():
+    from nlp.analyze import parsed_text
+
+    lede = "Orvane opened its first store in Norway on Tuesday, in the Aker Brygge district."
+    text = "Orvane's first store in Norway.\nOSLO (Fjordwire) - " + lede
+    assert len(parsed_text(text)) == len(text)  # offsets still point into the text
+    [candidate] = _candidates(text)
+    assert candidate.actors == ["Orvane"] and candidate.sentence.strip() == lede
+    # Capitals before a dash that are no dateline stay as they are.
+    assert parsed_text("Talks.\nUS - China talks resumed.") == "Talks.\nUS - China talks resumed."
+    assert parsed_text("NATO - the alliance said so.") == "NATO - the alliance said so."
+
+
+def test_a_price_told_in_a_clause_of_its_own_does_not_make_an_opening_a_financial_fact():
+    text = (
+        "Orvane opened its first store in Norway on Tuesday, launching its Kelp phone at a starting price of "
+        "7,000 kroner, or about $700."
+    )
+    assert [t for t, _ in _typed(text)] == ["market_entry"]
+    assert [t for t, _ in _typed("Orvane's Norwegian sales grew by 9 percent in April.")] == ["financial"]
