@@ -307,6 +307,16 @@ def event_type_of(
     for _ in range(2):  # "agreed to begin talks": a light clause's own object, once more
         if key in _light() and (governed := _governed_trigger(token)) is not None:
             token, key = governed, trigger_key(governed) or governed.lemma_.lower()
+    if key in INCEPTION_LEMMAS and any(
+        c.dep_ == "xcomp"
+        and c.pos_ == "VERB"
+        and not trigger_key(c)
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in token.children
+    ):
+        # "economists have begun to question...", "the firm began to struggle": a state setting in, no act
+        # begun ("began producing chips", "started shipping" are)
+        return None
     if key in RULE_NOUNS:
         # "a regulation which forbids...": the rule's own clause says what kind of measure it is.
         clause = next((c for c in token.children if c.dep_ in ("relcl", "acl") and trigger_key(c)), None)

