@@ -52,6 +52,7 @@ OTHER_SIMILARITY = 0.2
 # out" and another "tore away": different verbs, few words in common beyond the actor's).
 OTHER_ACTOR_SIMILARITY = 0.1
 OTHER = "other"
+FORECAST = "forecast"
 # What an article that recalls a fact further down adds to its importance (one that leads with it adds 1).
 RECALL_WEIGHT = 0.4
 # Types whose place is the fact itself: the same move in two countries is two facts.
@@ -314,12 +315,22 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             # Types can differ on one fact ("signed a regulation" read as a ban by one outlet and as a rule by
             # another): the same verb of the same actor on the same day is the same act.
             best = max(best, similarity + (0.2 if same_trigger else 0.0))
+        elif (
+            same_actor
+            and PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision]
+            and FORECAST not in (member.event_type, other.event_type)
+            and (similarity >= DIFFERENT_TYPE_SIMILARITY or same_trigger)
+        ):
+            # A later, coarser telling of the same actor's act in like words or with its verb, read as
+            # another type ("the Russian charge flagged in May, when the company said it would leave Russia"
+            # joins the exit of 16 May); a plan and what came of it stay two facts.
+            best = max(best, similarity)
     return best
 
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 2
+MERGE_RULES = 3
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 

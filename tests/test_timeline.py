@@ -64,8 +64,10 @@ QUALITY = {
     # Sixth session: duplicates 0.141 -> 0.151 when one article's sentences need like words or one verb to be
     # one fact (the scorer's tie by type changed nothing here), and 0.160 when a coarse mention that shares
     # only a place joins only market moves and rules: a heading "Plans for the summer" no longer joins the
-    # reopening plan it heads. Ceiling 0.15 -> 0.16.
-    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.82, "top_precision": 0.52}, 0.16),
+    # reopening plan it heads. Ceiling 0.15 -> 0.16. A coarser telling of an actor's act in like words, read
+    # as another type, joins it ("the Russian charge flagged in May, when the company said it would leave"):
+    # 0.151, type accuracy 0.839.
+    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.83, "top_precision": 0.52}, 0.16),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
@@ -88,11 +90,13 @@ QUALITY = {
     # so Tesla's July delivery report no longer joins it; it stands beside the quarter's results event, which
     # took another outlet's mention of that report (duplicates 0.136, ceiling 0.13 -> 0.14); with three
     # sources that results event now outranks a lead fact, the Fed's January hold (top events 0.526 -> 0.474,
-    # floor 0.52 -> 0.47). "Began to question" made no candidate: duplicates 0.127, type accuracy 0.697.
+    # floor 0.52 -> 0.47). "Began to question" made no candidate: duplicates 0.127, type accuracy 0.697. A
+    # coarser telling read as another type joins the act ("started its easing cycle in September" joins the
+    # Fed's cut of 18 September): 0.119, type 0.704.
     "fresh": (
         100,
-        {"recall": 0.825, "precision": 0.965, "type_accuracy": 0.68, "top_precision": 0.47},
-        0.14,
+        {"recall": 0.825, "precision": 0.965, "type_accuracy": 0.70, "top_precision": 0.47},
+        0.12,
     ),
     # Blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories), written blind on 2026-11-24 and
     # never used to choose a rule: recall 0.858, precision 0.938, duplicate rate 0.228, type accuracy 0.434,
@@ -104,16 +108,19 @@ QUALITY = {
     # Sixth session: the scorer's tie by type, 0.850 / 0.957 / 0.217 / 0.492; one article's sentences one fact
     # only with like words: duplicates 0.223; a coarse mention sharing only a place joins only market moves
     # and rules: 0.229 (one more event, a duplicate; its errors are not read). "Began to question" (to begin
-    # a verb that names no act) made no candidate: 0.850 / 0.957 / 0.217 / 0.500 / 0.556.
-    "blind2": (120, {"recall": 0.85, "precision": 0.95, "type_accuracy": 0.49, "top_precision": 0.55}, 0.23),
+    # a verb that names no act) made no candidate: 0.850 / 0.957 / 0.217 / 0.500 / 0.556. A coarser telling
+    # read as another type joins the act: 0.850 / 0.956 / 0.212 / 0.504.
+    "blind2": (120, {"recall": 0.85, "precision": 0.95, "type_accuracy": 0.50, "top_precision": 0.55}, 0.22),
     # Blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session): recall 0.797, precision 0.847, duplicate rate 0.220, type accuracy 0.496, top 0.476 with the
     # rules at the session's start (f93f62b), then 0.814 / 0.855 / 0.224 / 0.500 / 0.524 with its rules;
     # 0.814 / 0.861 / 0.225 / 0.500 / 0.524 with the lede rule (fourth session).
     # The trigger word said in the other's sentence: 0.814 / 0.865 / 0.216 / 0.492 / 0.524 (type floor 0.50 ->
     # 0.49; its errors are not read, so which merge changed a type is not known).
-    # Sixth session: the scorer's tie by type, type accuracy 0.496 -> 0.512; nothing else changed.
-    "blind3": (115, {"recall": 0.81, "precision": 0.86, "type_accuracy": 0.51, "top_precision": 0.52}, 0.22),
+    # Sixth session: the scorer's tie by type, type accuracy 0.496 -> 0.512; a dateline blanked, top 0.524 ->
+    # 0.571; a coarser telling read as another type joins the act: precision 0.864 -> 0.870, duplicates
+    # 0.211 -> 0.212 (one event fewer).
+    "blind3": (115, {"recall": 0.81, "precision": 0.865, "type_accuracy": 0.51, "top_precision": 0.57}, 0.22),
 }
 
 
@@ -496,3 +503,39 @@ def test_a_coarse_mention_sharing_only_a_place_joins_a_market_move_but_not_anoth
         "market_entry",
     )
     assert len(cluster_members([opened, arrival])) == 1
+
+
+def test_a_coarser_telling_read_as_another_type_joins_the_act_but_a_plan_does_not():
+    def on_day(member: Member, event_type: str) -> Member:
+        member.event_type, member.event_date, member.precision = event_type, "2024-05-13", "day"
+        member.span = (date(2024, 5, 13), date(2024, 5, 13))
+        return member
+
+    sale = on_day(
+        _member(
+            1,
+            "Nordwind said on Monday it would sell its Russian business and leave the country.",
+            ["Nordwind"],
+            ["RU"],
+            "sell",
+        ),
+        "deal",
+    )
+    charge = _member(
+        2,
+        "The Russian charge was booked in May, when Nordwind said it would sell its business and leave the country.",
+        ["Nordwind"],
+        ["RU"],
+        "charge",
+    )
+    charge.event_type = "financial"
+    assert len(cluster_members([sale, charge])) == 1
+    plan = _member(
+        3,
+        "Nordwind plans to sell its Russian business and leave the country in May.",
+        ["Nordwind"],
+        ["RU"],
+        "plan",
+    )
+    plan.event_type = "forecast"
+    assert len(cluster_members([sale, plan])) == 2
