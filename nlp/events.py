@@ -299,6 +299,20 @@ def _is_kept_state(token: Token) -> bool:
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ in STATE_FORMS for c in token.children)
 
 
+SESSION_SUBJECTS = {"market", "markets", "trading", "exchange", "session", "bell"}
+SESSION_MARKS = {"after", "before", "when", "until", "as", "once"}
+
+
+def _is_session_time(token: Token) -> bool:
+    """'after the market closes on Friday', 'before trading opened': the day's session as a time, no
+    market's opening or exit."""
+    if token.dep_ != "advcl" or not any(
+        c.dep_ == "mark" and c.lower_ in SESSION_MARKS for c in token.children
+    ):
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in SESSION_SUBJECTS for c in token.children)
+
+
 def _lede_end(text: str) -> int:
     """Where the article's first paragraph ends. The lede tells the news as just happened ("Toyota has
     recalled a million cars"); further down, a present perfect with no date is background ("Disney has
@@ -527,6 +541,7 @@ def candidates_in_doc(
             )
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
             and not _is_kept_state(token)
+            and not _is_session_time(token)
             and not any(start <= token.idx < end for start, end in quoted)
         ]
         inside = [e for e in entities if s_start <= e.start < s_end]

@@ -265,7 +265,8 @@ PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|the
 FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead")
 FUTURE_CUES = re.compile(
     r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected to"
-    r"|are expected to|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting)\b[^.;]*$",
+    r"|are expected to|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
+    r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect)\b[^.;]*$",
     ANY_CASE,
 )
 UNITS_AFTER_NUMBER = re.compile(

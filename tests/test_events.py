@@ -659,3 +659,8 @@ def test_a_price_told_in_a_clause_of_its_own_does_not_make_an_opening_a_financia
 def test_beginning_to_do_what_is_no_act_is_no_fact():
     assert _typed("Some economists began to question the Finnish bank's forecasts in March.") == []
     assert [t for t, _ in _typed("Orvane began producing phones in Finland in March.")] == ["launch"]
+
+
+def test_the_market_s_daily_close_is_a_time_not_an_exit():
+    text = "Nokia announced a stock split, which takes effect after the market closes on Friday."
+    assert _typed(text, date(2024, 6, 5)) == [("regulation", "2024-06-07")]
