@@ -429,6 +429,24 @@ def _is_comparison_scope(head: Token) -> bool:
     return preposition == "since" and any(c.lower_ in FIRST_WORDS for c in modifiers)
 
 
+COMPARING = {"than", "versus", "vs", "vs."}
+
+
+def _is_comparison_base(head: Token) -> bool:
+    """Whether a date is what a figure is compared with ("doubled this month compared with mid-December",
+    "higher than in January", "May versus April"): the base of the comparison, no fact's date."""
+    node = head
+    for _ in range(3):
+        if node.dep_ not in ("pobj", "pcomp", "prep") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lower_ in COMPARING:
+            return True
+        if node.lower_ in ("with", "to") and node.head.lemma_.lower() in ("compare", "comparison"):
+            return True
+    return False
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTE.finditer(text)]
 
@@ -457,7 +475,7 @@ def _attached_dates(
                 # and so is "the Commission's 2016 order": the year its issuer made it.
                 continue
             labelled = head.head
-        if _is_comparison_scope(head) or _in_concession(head, sentence_triggers):
+        if _is_comparison_scope(head) or _is_comparison_base(head) or _in_concession(head, sentence_triggers):
             continue
         # A date that labels a trigger noun is that noun's, not the date of the verb acting on it.
         if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):

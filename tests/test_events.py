@@ -73,8 +73,11 @@ CORPUS_FLOORS = {
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
-    # fourth session).
-    "blind3": (195, {"recall": 0.855, "precision": 0.854, "type_accuracy": 0.52}),
+    # fourth session). Sixth session: the base of a comparison ("doubled this month compared with
+    # mid-December", "higher than in January") dates no candidate: one candidate fewer, one that matched a gold
+    # fact by date and actor (which, is not read): 0.859 / 0.853 / 0.521 (precision floor 0.854 -> 0.85); the
+    # merged timeline is unchanged, and the demo's duplicates went 0.049 -> 0.034, its precision to 1.000.
+    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.52}),
 }
 
 
@@ -664,3 +667,11 @@ def test_beginning_to_do_what_is_no_act_is_no_fact():
 def test_the_market_s_daily_close_is_a_time_not_an_exit():
     text = "Nokia announced a stock split, which takes effect after the market closes on Friday."
     assert _typed(text, date(2024, 6, 5)) == [("regulation", "2024-06-07")]
+
+
+def test_the_base_of_a_comparison_dates_no_fact():
+    text = "Nokia's phone prices in Finland have more than doubled this month compared with mid-December."
+    assert _typed(text, date(2024, 1, 15)) == [("financial", "2024-01")]
+    assert _typed("Nokia's Finnish sales rose in May versus April.", date(2024, 6, 1)) == [
+        ("financial", "2024-05")
+    ]
