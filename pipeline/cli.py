@@ -220,7 +220,7 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
 
     from nlp.model import ModelNotInstalled
     from pipeline.process import process_articles
-    from pipeline.timeline import refresh_events
+    from pipeline.timeline import refresh_events, rules_changed
 
     database = open_database(db_path)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -236,6 +236,8 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
             raise click.ClickException(str(error)) from error
     if result.articles:
         click.echo("merging the event candidates into the timeline ...", err=True)
+    elif rules_changed(database):
+        click.echo("merging the whole timeline again: this version merges by new rules ...", err=True)
     merged = refresh_events(database, result.articles > 0)
     click.echo(
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "

@@ -880,6 +880,12 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
     return MergeResult(db["events"].count)
 
 
+def rules_changed(db: sqlite_utils.Database) -> bool:
+    """Whether the timeline was merged by other rules than these (a store from an earlier release)."""
+    row = db.execute("select value from merge_state where name = 'rules'").fetchone()
+    return db["events"].count > 0 and (row is None or row[0] != MERGE_RULES)
+
+
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
     logged = db.execute("select exists (select 1 from merge_pending)").fetchone()[0]

@@ -248,13 +248,14 @@ def test_a_timeline_merged_by_other_rules_is_merged_again_by_the_next_run(tmp_pa
     with db.atomic():
         db.execute("update merge_state set value = ? where name = 'rules'", [MERGE_RULES - 1])
         db.execute("update events set summary = 'told by older rules' where rowid = 1")
-    run(["process", "--db", db_path])  # no article to process: only the rules changed
+    output = run(["process", "--db", db_path])  # no article to process: only the rules changed
+    assert "merging the whole timeline again" in output
     assert timeline_rows(db_path) == merged
     assert db.execute("select value from merge_state where name = 'rules'").fetchone() == (MERGE_RULES,)
     # Under the same rules, a run that processes nothing leaves the timeline as it is.
     with db.atomic():
         db.execute("update events set summary = 'left alone' where rowid = 1")
-    run(["process", "--db", db_path])
+    assert "merging the whole timeline again" not in run(["process", "--db", db_path])
     assert "left alone" in {row["summary"] for row in db["events"].rows}
 
 
