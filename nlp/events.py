@@ -339,6 +339,17 @@ def _is_generic(verb: Token) -> bool:
     )
 
 
+KIND_QUANTIFIERS = {"most", "many", "some", "all", "any", "every", "few", "several"}
+
+
+def _describes_a_kind(verb: Token) -> bool:
+    """A participle that says what kind of thing a quantified noun is: "most aircraft ordered today will not
+    be delivered for years", "many cars sold in March were hybrids" (no particular order or sale)."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBN":
+        return False
+    return any(c.dep_ in ("amod", "det") and c.lower_ in KIND_QUANTIFIERS for c in verb.head.children)
+
+
 def _is_open_question(verb: Token) -> bool:
     """A clause put as a question or a condition asserts nothing: "whether sales have started to recover",
     "if the deal has closed"."""
@@ -560,6 +571,7 @@ def candidates_in_doc(
             and not any(d.start <= token.idx < d.end for d in dates if s_start <= d.start < s_end)
             and not _is_kept_state(token)
             and not _is_session_time(token)
+            and not _describes_a_kind(token)
             and not any(start <= token.idx < end for start, end in quoted)
         ]
         inside = [e for e in entities if s_start <= e.start < s_end]

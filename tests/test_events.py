@@ -675,3 +675,8 @@ def test_the_base_of_a_comparison_dates_no_fact():
     assert _typed("Nokia's Finnish sales rose in May versus April.", date(2024, 6, 1)) == [
         ("financial", "2024-05")
     ]
+
+
+def test_a_participle_that_says_what_kind_of_thing_is_no_fact():
+    assert _typed("Nokia said on Monday that most phones ordered today will not ship until June.") == []
+    assert [t for t, _ in _typed("Nokia said the phones ordered on Monday will ship in June.")] != []

@@ -58,7 +58,9 @@ QUALITY = {
     # too instead of standing for the probes (recall 0.881 -> 0.869, floor 0.88 -> 0.865; duplicates 0.116 ->
     # 0.129, ceiling 0.12 -> 0.13; type 0.893 -> 0.881, floor 0.89 -> 0.88; precision 0.977 -> 0.988). The
     # place-only join of a coarse mention is what errs; excluding rules from it cost the demo 0.919 -> 0.903.
-    "unseen": (80, {"recall": 0.865, "precision": 0.97, "type_accuracy": 0.88, "top_precision": 0.88}, 0.13),
+    # A participle that says what kind of thing ("most aircraft ordered today will not be delivered for
+    # years") is no fact: duplicates 0.119, type accuracy 0.892 (ceiling 0.12, floor 0.89).
+    "unseen": (80, {"recall": 0.865, "precision": 0.97, "type_accuracy": 0.89, "top_precision": 0.88}, 0.12),
     # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
     # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588. Its type floor went 0.68 -> 0.67
     # and its duplicate ceiling 0.26 -> 0.27 when a participle's month was read in the past ("the terms
