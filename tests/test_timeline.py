@@ -476,14 +476,16 @@ def test_a_first_merge_leaves_the_schema_and_the_summaries_index_as_they_would_b
         db.close()
 
 
-def test_a_coarse_mention_sharing_only_a_place_joins_a_market_move_but_not_another_company_s_result():
-    def dated(member: Member, day: str | None, event_type: str) -> Member:
-        member.event_type = event_type
-        if day:
-            member.event_date, member.precision = day, "day"
-            member.span = (date.fromisoformat(day), date.fromisoformat(day))
-        return member
+def dated(member: Member, day: str | None, event_type: str) -> Member:
+    """``member`` of ``event_type``, on ``day`` (or in its month, May 2024, as ``_member`` made it)."""
+    member.event_type = event_type
+    if day:
+        member.event_date, member.precision = day, "day"
+        member.span = (date.fromisoformat(day), date.fromisoformat(day))
+    return member
 
+
+def test_a_coarse_mention_sharing_only_a_place_joins_a_market_move_but_not_another_company_s_result():
     # One company's quarterly report "last month" is not another's share fall of a day of that month.
     fall = dated(
         _member(1, "Shares of Orvane fell 4 percent on Monday in Oslo.", ["Orvane"], ["NO"], "fall"),
@@ -519,12 +521,7 @@ def test_a_coarse_mention_sharing_only_a_place_joins_a_market_move_but_not_anoth
 
 
 def test_a_coarser_telling_read_as_another_type_joins_the_act_but_a_plan_does_not():
-    def on_day(member: Member, event_type: str) -> Member:
-        member.event_type, member.event_date, member.precision = event_type, "2024-05-13", "day"
-        member.span = (date(2024, 5, 13), date(2024, 5, 13))
-        return member
-
-    sale = on_day(
+    sale = dated(
         _member(
             1,
             "Nordwind said on Monday it would sell its Russian business and leave the country.",
@@ -532,23 +529,31 @@ def test_a_coarser_telling_read_as_another_type_joins_the_act_but_a_plan_does_no
             ["RU"],
             "sell",
         ),
+        "2024-05-13",
         "deal",
     )
-    charge = _member(
-        2,
-        "The Russian charge was booked in May, when Nordwind said it would sell its business and leave the country.",
-        ["Nordwind"],
-        ["RU"],
-        "charge",
+    charge = dated(
+        _member(
+            2,
+            "The Russian charge was booked in May, when Nordwind said it would sell its business and leave the "
+            "country.",
+            ["Nordwind"],
+            ["RU"],
+            "charge",
+        ),
+        None,
+        "financial",
     )
-    charge.event_type = "financial"
     assert len(cluster_members([sale, charge])) == 1
-    plan = _member(
-        3,
-        "Nordwind plans to sell its Russian business and leave the country in May.",
-        ["Nordwind"],
-        ["RU"],
-        "plan",
+    plan = dated(
+        _member(
+            3,
+            "Nordwind plans to sell its Russian business and leave the country in May.",
+            ["Nordwind"],
+            ["RU"],
+            "plan",
+        ),
+        None,
+        "forecast",
     )
-    plan.event_type = "forecast"
     assert len(cluster_members([sale, plan])) == 2
