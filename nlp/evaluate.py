@@ -46,6 +46,7 @@ BLIND2 = FIXTURES / "blind2"
 # test flight, two Hollywood strikes, a national blackout, a chipmaker's crisis, a share listing. Only its
 # summary lines are read.
 BLIND3 = FIXTURES / "blind3"
+BLIND4 = FIXTURES / "blind4"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -54,6 +55,7 @@ CORPORA = {
     "dev2": (DEV2, DEV2 / "events.toml"),
     "blind2": (BLIND2, BLIND2 / "events.toml"),
     "blind3": (BLIND3, BLIND3 / "events.toml"),
+    "blind4": (BLIND4, BLIND4 / "events.toml"),
 }
 
 

@@ -78,6 +78,11 @@ CORPUS_FLOORS = {
     # fact by date and actor (which, is not read): 0.859 / 0.853 / 0.521 (precision floor 0.854 -> 0.85); the
     # merged timeline is unchanged, and the demo's duplicates went 0.049 -> 0.034, its precision to 1.000.
     "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.52}),
+    # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
+    # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
+    # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
+    # 0.901 / 0.507 both with the code of the session's start (9883777) and with its rules (565acae).
+    "blind4": (140, {"recall": 0.855, "precision": 0.90, "type_accuracy": 0.50}),
 }
 
 
