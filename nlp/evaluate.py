@@ -46,6 +46,9 @@ BLIND2 = FIXTURES / "blind2"
 # test flight, two Hollywood strikes, a national blackout, a chipmaker's crisis, a share listing. Only its
 # summary lines are read.
 BLIND3 = FIXTURES / "blind3"
+# Written blind in the sixth session of 2026-11-24 (23 articles by 6 outlets on 5 stories): a social
+# network's takeover, a carmakers' strike, a ship blocking a canal, a trade agreement, a battery maker's
+# collapse. Only its summary lines are read.
 BLIND4 = FIXTURES / "blind4"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),

@@ -248,8 +248,10 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
     Every member of the cluster must have a compatible date. Then, with one member that shares an actor (or
     names it), a place, or most of its words (and, for entries, exits, launches and bans, names no other
     place): the same type on the same day is enough, and so is the same type from a coarser date ("in
-    October" joining "on 4 October"); otherwise the same type needs the same trigger or similar words,
-    different types need the same day and clearly similar words, and an untyped mention similar words.
+    October" joining "on 4 October"; with only a place in common, for market moves and rules alone);
+    otherwise the same type needs the same trigger or similar words, different types need the same day and
+    clearly similar words (or, from a coarser date, the same actor and like words or verb, unless one is a
+    forecast), and an untyped mention similar words.
     Two sentences of one article are one fact only when they restate it (same type, and like words or the
     same verb): an article that tells its fact "on Friday" tells another of that week with other words.
     """
