@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
-EXTRACTOR_VERSION = "14"
+EXTRACTOR_VERSION = "15"
 # Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
 # for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
 UNUSED_COMPONENTS = (
@@ -86,12 +86,12 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 32, n_process: i
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
-# A wire story's dateline: "MUMBAI (Harbourline) - ", "LOS ANGELES, Calif. (AP) — ", "LISBON - ", at the
+# A wire story's dateline: "MUMBAI (Harbourline) - ", "LOS ANGELES, Calif. (AP) — ", "LONDON—", at the
 # start of one of the text's first lines (the standfirst comes first), the place in capitals. Its place is
 # no fact's: where the story was filed, which the lede names again when it matters.
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'-]{2,}(?:\s[A-Z][A-Z.'-]+){0,3})(?:,\s[A-Z][A-Za-z.]+)?\s*(?:\([^()\n]{1,40}\)\s*)?"
-    r"[-–—]{1,2}\s+(?=[A-Z“\"])",
+    r"(?:-{1,2}\s+|[–—]\s*)(?=[A-Z“\"])",
     re.M,
 )
 DATELINE_LINES = 3

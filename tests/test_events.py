@@ -650,6 +650,7 @@ def test_a_wire_dateline_is_no_actor_and_no_part_of_the_lede():
     assert len(parsed_text(text)) == len(text)  # offsets still point into the text
     [candidate] = _candidates(text)
     assert candidate.actors == ["Orvane"] and candidate.sentence.strip() == lede
+    assert parsed_text("Rates.\nHELSINKI—The bank held.") == "Rates.\n" + " " * 8 + "\nThe bank held."
     # Capitals before a dash that are no dateline stay as they are.
     assert parsed_text("Talks.\nUS - China talks resumed.") == "Talks.\nUS - China talks resumed."
     assert parsed_text("NATO - the alliance said so.") == "NATO - the alliance said so."
