@@ -289,6 +289,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
         same_trigger = (
             member.family == other.family or member.family in other.told or other.family in member.told
         )
+        coarser = PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision]
         # "Japan's e-commerce market grew in 2024", twice: the same coarse date, place and sector.
         same_slot = (
             member.precision == other.precision
@@ -306,7 +307,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
                 best = max(
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
                 )
-            elif PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision] and (
+            elif coarser and (
                 same_actor
                 # A place is the fact of a market move or a country's rule, not of a company's result or deal:
                 # "reported results last month" is not every US company's result of that month.
@@ -319,7 +320,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
             best = max(best, similarity + (0.2 if same_trigger else 0.0))
         elif (
             same_actor
-            and PRECISION_ORDER[member.precision] > PRECISION_ORDER[other.precision]
+            and coarser
             and FORECAST not in (member.event_type, other.event_type)
             and (similarity >= DIFFERENT_TYPE_SIMILARITY or same_trigger)
         ):
@@ -651,8 +652,7 @@ def _merge(db: sqlite_utils.Database, full: bool) -> MergeResult:
     # before the candidates: a change written meanwhile (by a writer outside the lock) stays to be merged.
     built_from = db.execute("select value from merge_state where name = 'candidates'").fetchone()[0]
     logged_until, touched = _merge_log(db)
-    rules = db.execute("select value from merge_state where name = 'rules'").fetchone()
-    new_rules = rules is None or rules[0] != MERGE_RULES
+    new_rules = not _merged_by_these_rules(db)
     if full or new_rules or not db["events"].count:
         touched = None
     elif not touched:  # nothing written since the last merge
@@ -884,13 +884,15 @@ def refresh_events(db: sqlite_utils.Database, candidates_changed: bool) -> Merge
 
 def rules_changed(db: sqlite_utils.Database) -> bool:
     """Whether the timeline was merged by other rules than these (a store from an earlier release)."""
+    return db["events"].count > 0 and not _merged_by_these_rules(db)
+
+
+def _merged_by_these_rules(db: sqlite_utils.Database) -> bool:
     row = db.execute("select value from merge_state where name = 'rules'").fetchone()
-    return db["events"].count > 0 and (row is None or row[0] != MERGE_RULES)
+    return row is not None and row[0] == MERGE_RULES
 
 
 def _merge_is_stale(db: sqlite_utils.Database) -> bool:
     counts = dict(db.execute("select name, value from merge_state").fetchall())
     logged = db.execute("select exists (select 1 from merge_pending)").fetchone()[0]
-    return (
-        counts.get("candidates") != counts.get("merged") or counts.get("rules") != MERGE_RULES or bool(logged)
-    )
+    return counts.get("candidates") != counts.get("merged") or rules_changed(db) or bool(logged)
