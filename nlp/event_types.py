@@ -409,6 +409,8 @@ def event_type_of(
         event_type = "other"  # "machinists voted to accept the offer", "Britons voted to leave"
     if event_type in ("market_entry", "market_exit", "launch") and _is_military(subject):
         event_type = "other"  # "troops withdrew from the city": a military move, not a market's
+    if event_type in ("market_entry", "market_exit") and _moves_no_market(subject, object_tokens):
+        event_type = "other"  # "Gelsinger left its board", "power came back overnight": no market's move
     if event_type == "market_exit" and _head_words(object_tokens) & set(
         tables.get("craft", {}).get("words", [])
     ):
@@ -573,6 +575,27 @@ def _plan_told_in_past(token: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:
+    """Whether a market entry or exit is told of someone or something that makes no market move, in no place:
+    a person ("Gelsinger left its board", "a director who quit last year") or a thing that is neither a
+    business nor its offering ("power came back overnight", "the channel was restored"). A named organisation,
+    a business and its offering ([market_actors] in triggers.toml), or a place named ("Maersk paused voyages
+    through the Red Sea") keep the move a market's."""
+    if subject is None or any(w.ent_type_ in ("GPE", "LOC", "NORP") for w in object_tokens):
+        return False
+    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "a board member who quit": the member
+    if subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she"):
+        return True
+    if _is_public(subject) or _is_public_body_name(subject):
+        return False  # "the government would begin a closure": a public measure, typed as one below
+    if subject.ent_type_ or subject.pos_ != "NOUN" or subject.lemma_.lower() in COMPANY_NOUNS:
+        return False
+    if any(w.ent_type_ == "ORG" for w in object_tokens):
+        return False
+    return subject.lemma_.lower() not in set(rule_tables().get("market_actors", {}).get("words", []))
 
 
 def _state_joins_or_leaves(subject: Token | None, object_tokens: list[Token]) -> bool:

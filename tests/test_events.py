@@ -77,12 +77,12 @@ CORPUS_FLOORS = {
     # mid-December", "higher than in January") dates no candidate: one candidate fewer, one that matched a gold
     # fact by date and actor (which, is not read): 0.859 / 0.853 / 0.521 (precision floor 0.854 -> 0.85); the
     # merged timeline is unchanged, and the demo's duplicates went 0.049 -> 0.034, its precision to 1.000.
-    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.52}),
+    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.57}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
     # 0.901 / 0.507 both with the code of the session's start (9883777) and with its rules (565acae).
-    "blind4": (140, {"recall": 0.855, "precision": 0.90, "type_accuracy": 0.50}),
+    "blind4": (140, {"recall": 0.855, "precision": 0.90, "type_accuracy": 0.51}),
 }
 
 
@@ -686,3 +686,15 @@ def test_the_base_of_a_comparison_dates_no_fact():
 def test_a_participle_that_says_what_kind_of_thing_is_no_fact():
     assert _typed("Nokia said on Monday that most phones ordered today will not ship until June.") == []
     assert [t for t, _ in _typed("Nokia said the phones ordered on Monday will ship in June.")] != []
+
+
+def test_a_person_or_a_thing_that_is_no_business_makes_no_market_move():
+    # A person leaving a post or a board, a thing coming back: no market entered or left.
+    assert _typed("Antti Virtanen left the board of Nokia on Tuesday.") == [("other", "2024-04-30")]
+    assert _typed("Power came back on Tuesday, Helsingin Energia said.") == [("other", "2024-04-30")]
+    # A business, its offering, or a place named keep the move a market's.
+    assert _typed("Nokia's phone service came back on Tuesday.") == [("market_entry", "2024-04-30")]
+    assert _typed("Antti Virtanen's shops left Sweden on Tuesday.") == [("market_exit", "2024-04-30")]
+    assert _typed("The ferry operator paused its sailings to Estonia on Tuesday.") == [
+        ("market_exit", "2024-04-30")
+    ]
