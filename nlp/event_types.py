@@ -124,6 +124,10 @@ POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 OBLIGATION_AUXILIARIES = {"must"}
 # A plan dated this close after publication is a scheduled fact ("will stop at 5 p.m. today"), not a forecast.
 SCHEDULED_WITHIN_DAYS = 14
+# Types of facts that, dated after the publication, can only be foreseen ("with production starting in
+# 2030"). A rule, a ruling or a deadline dated ahead is set already, and so are an election, a swearing-in
+# and a company's results day; a deal dated ahead is most often the deadline set for it ("to sell by June").
+AHEAD_TYPES = {"launch", "market_entry", "market_exit", "financial"}
 # The triggers of a central bank's rate decision, by the [monetary] verbs that give them (`monetary_act`).
 MONETARY_KEYS = {"cuts": "cut rates", "rises": "raise rates", "holds": "hold rates"}
 
@@ -519,6 +523,8 @@ def event_type_of(
         and (not _scheduled(mention, published) or _plan_told_in_past(token) or _plan_told_in_past(original))
     ):
         return "forecast"
+    if event_type in AHEAD_TYPES and _wholly_ahead(mention, published) and not _publishes_results(token):
+        return "forecast"  # "with production starting in 2030", written in 2025: not yet done
     if (
         event_type == "forecast"
         and token.pos_ in ("NOUN", "PROPN")
@@ -933,6 +939,23 @@ def _before_publication(mention: DateMention | None, published) -> bool:
     span = interval(mention.value, mention.date_end)
     day = published.date() if isinstance(published, datetime) else published
     return span is not None and span[1] < day
+
+
+def _publishes_results(token: Token) -> bool:
+    """ "Novo will publish second-quarter results on 6 August", "its results, due on May 7": a results day."""
+    return token.lemma_.lower() in RESULTS_NOUNS or any(
+        o.lemma_.lower() in RESULTS_NOUNS or o.lower_ in RESULTS_NOUNS for o in _direct_objects(token)
+    )
+
+
+def _wholly_ahead(mention: DateMention | None, published) -> bool:
+    """Whether a date starts after the publication, beyond what is scheduled within days ("dealings begin on
+    Thursday" is a fact set for that day; "production starting in 2030" is still to come)."""
+    if mention is None or published is None:
+        return False
+    span = interval(mention.value, mention.date_end)
+    day = published.date() if isinstance(published, datetime) else published
+    return span is not None and (span[0] - day).days > SCHEDULED_WITHIN_DAYS
 
 
 def _scheduled(mention: DateMention | None, published) -> bool:
