@@ -29,7 +29,6 @@ from itertools import repeat
 import sqlite_utils
 
 from nlp.event_types import family_words, trigger_family
-from nlp.markets import resolve_market
 from nlp.timex import PRECISION_ORDER, interval
 
 CLOSE_TYPES = {
@@ -225,23 +224,6 @@ def _name_pattern(key: str) -> re.Pattern:
     return re.compile(rf"\b{re.escape(key)}\b")
 
 
-def _shorter_names(keys: set[str], index: ActorIndex) -> set[str]:
-    """Other actors' names inside this one's, but its last word and places: "China Evergrande Group" is
-    "Evergrande" too (one outlet's "Evergrande"), but not "China", "Group" nor, for "Silicon Valley Bank", any
-    "Bank"."""
-    found: set[str] = set()
-    for key in keys:
-        words = NAME_WORD.findall(key)
-        if len(words) > 1:
-            found |= {
-                name
-                for name in index.named_in(" ".join(words[:-1]))
-                if name not in keys
-                and resolve_market(name) is None  # "China" of "China Evergrande" names no one
-            }
-    return found
-
-
 def _types_agree(a: str, b: str) -> bool:
     return a == b or frozenset({a, b}) in CLOSE_TYPES
 
@@ -351,7 +333,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 4
+MERGE_RULES = 3
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
@@ -540,7 +522,7 @@ def _cluster_group(members: list[Member]) -> list[Cluster]:
     said = Counter(name for member in members for name in member.names & index.common)
     vague = {name for name, count in said.items() if count > COMMON_NOUN_SENTENCES}
     for member in members:
-        member.names = member.actor_keys | (member.names - vague) | _shorter_names(member.actor_keys, index)
+        member.names = member.actor_keys | (member.names - vague)
     for member in members:
         lookup, register = _block_keys(member)
         # The latest clusters of each block: bounded work per candidate, however dense a block gets.

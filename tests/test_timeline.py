@@ -316,22 +316,6 @@ def test_a_mention_meets_the_facts_of_an_actor_its_sentence_names_but_the_parse_
     assert second.names == {"hansa bank", "nordwind"}
 
 
-def test_a_shorter_name_inside_an_actor_s_name_is_that_actor_but_its_last_word_or_a_place_is_not():
-    # One outlet names "Nordwind", another "Japan Nordwind Lines" and never the short name: one company.
-    first = _member(1, "Trading in Nordwind's shares was halted in May.", ["Nordwind"], [], "halt")
-    second = _member(
-        2, "Shares in the ferry operator were suspended in May.", ["Japan Nordwind Lines"], [], "suspend"
-    )
-    # "Lines" (its last word) and "Japan" (a place) name other actors, not this one.
-    lines = _member(3, "Lines suspended its dividend in May.", ["Lines"], [], "suspend")
-    japan = _member(4, "Japan halted ferry traffic in May.", ["Japan"], [], "halt")
-    for member in (first, second, lines, japan):
-        member.event_type = "financial"
-    clusters = cluster_members([first, second, lines, japan])
-    assert [[m.id for m in c.members] for c in clusters] == [["c1", "c2"], ["c3"], ["c4"]]
-    assert second.names == {"japan nordwind lines", "nordwind"}
-
-
 def test_an_actor_taken_from_a_common_noun_is_looked_for_only_while_few_sentences_say_it():
     # "The company" made an actor is looked for in other sentences like a name ("the agency" of one story);
     # but where many sentences say "company", it names no one and would make one block of them all.
