@@ -114,6 +114,8 @@ SHARE_WORDS = {
     "ipo",
 }
 AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
+# What starts when production or sales start: "production began in 2019", "deliveries start next week".
+OUTPUT_NOUNS = {"production", "output", "sales", "delivery", "shipment", "construction", "trading", "service"}
 # Verbs that start something: "began selling", "started offering".
 INCEPTION_LEMMAS = {"begin", "start", "commence"}
 # Light verbs whose object comes after "for": "filed for bankruptcy", "applied for a licence".
@@ -413,6 +415,8 @@ def event_type_of(
         event_type = "other"  # "machinists voted to accept the offer", "Britons voted to leave"
     if event_type in ("market_entry", "market_exit", "launch") and _is_military(subject):
         event_type = "other"  # "troops withdrew from the city": a military move, not a market's
+    if key in INCEPTION_LEMMAS and event_type == "launch" and _begins_no_offering(token):
+        event_type = "other"  # "the handover began at once", "a crisis that began in March": nothing launched
     if event_type in ("market_entry", "market_exit") and _moves_no_market(subject, object_tokens):
         event_type = "other"  # "Gelsinger left its board", "power came back overnight": no market's move
     if event_type == "market_exit" and _head_words(object_tokens) & set(
@@ -581,6 +585,21 @@ def _plan_told_in_past(token: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _begins_no_offering(token: Token) -> bool:
+    """Whether "began"/"started", with no object, tells of something that is no offering, output or business
+    starting: "the handover began", "a crisis that began in March" (not "production began in 2019", "sales
+    start on Friday", "the service started in Japan")."""
+    if any(c.dep_ in ("dobj", "xcomp", "ccomp") for c in token.children):
+        return False
+    subject = _subject(token)
+    if subject is not None and subject.lower_ in ("which", "that") and token.dep_ == "relcl":
+        subject = token.head
+    if subject is None or subject.ent_type_ or subject.pos_ != "NOUN":
+        return False
+    words = set(rule_tables().get("market_actors", {}).get("words", [])) | OUTPUT_NOUNS | COMPANY_NOUNS
+    return subject.lemma_.lower() not in words
 
 
 def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:

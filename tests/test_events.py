@@ -69,7 +69,7 @@ CORPUS_FLOORS = {
     # candidate: recall 0.913 -> 0.903 (floor 0.91 -> 0.90; two gold mentions were matched only by such
     # candidates, by date and actor; which, is not read), while the merged timeline lost no fact and its
     # duplicates went 0.229 -> 0.217 and type accuracy 0.493 -> 0.500.
-    "blind2": (195, {"recall": 0.90, "precision": 0.955, "type_accuracy": 0.50}),
+    "blind2": (195, {"recall": 0.90, "precision": 0.955, "type_accuracy": 0.53}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -77,12 +77,12 @@ CORPUS_FLOORS = {
     # mid-December", "higher than in January") dates no candidate: one candidate fewer, one that matched a gold
     # fact by date and actor (which, is not read): 0.859 / 0.853 / 0.521 (precision floor 0.854 -> 0.85); the
     # merged timeline is unchanged, and the demo's duplicates went 0.049 -> 0.034, its precision to 1.000.
-    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.585}),
+    "blind3": (195, {"recall": 0.855, "precision": 0.85, "type_accuracy": 0.59}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
     # 0.901 / 0.507 both with the code of the session's start (9883777) and with its rules (565acae).
-    "blind4": (140, {"recall": 0.855, "precision": 0.90, "type_accuracy": 0.51}),
+    "blind4": (140, {"recall": 0.855, "precision": 0.90, "type_accuracy": 0.52}),
 }
 
 
@@ -716,3 +716,9 @@ def test_a_move_or_a_figure_dated_well_after_publication_is_foreseen():
         ("financial", "2024-07-18")
     ]
     assert _typed("Nokia's phone shop opens in Sweden on May 3.") == [("market_entry", "2024-05-03")]
+
+
+def test_something_beginning_that_is_no_offering_is_no_launch():
+    assert _typed("The handover to Nokia's new owners began on Tuesday.") == [("other", "2024-04-30")]
+    assert _typed("Production at Nokia's Oulu plant began on Tuesday.") == [("launch", "2024-04-30")]
+    assert _typed("Deliveries of Nokia's new phone began on Tuesday.") == [("launch", "2024-04-30")]
