@@ -39,17 +39,22 @@ FRESH = FIXTURES / "fresh"
 # A development corpus in new domains (tests/fixtures/dev2), written apart from the rules: its first figures
 # were blind, later rules were chosen with its errors in view.
 DEV2 = FIXTURES / "dev2"
-# A blind corpus in five new domains (tests/fixtures/blind2): written blind (its writer never read the rules),
-# never used to choose a rule, and only its summary lines are read.
+# A corpus in five new domains (tests/fixtures/blind2), written blind (its writer never read the rules) and
+# kept blind (only its summary lines read) until the seventh session of 2026-11-24; since then a development
+# corpus, its errors read to choose rules.
 BLIND2 = FIXTURES / "blind2"
 # Another, written blind on 2026-11-24 (third session) in five more domains (tests/fixtures/blind3): a crewed
-# test flight, two Hollywood strikes, a national blackout, a chipmaker's crisis, a share listing. Only its
-# summary lines are read.
+# test flight, two Hollywood strikes, a national blackout, a chipmaker's crisis, a share listing. Blind until
+# the seventh session, a development corpus since, like blind2.
 BLIND3 = FIXTURES / "blind3"
 # Written blind in the sixth session of 2026-11-24 (23 articles by 6 outlets on 5 stories): a social
 # network's takeover, a carmakers' strike, a ship blocking a canal, a trade agreement, a battery maker's
 # collapse. Only its summary lines are read.
 BLIND4 = FIXTURES / "blind4"
+# Written blind in the seventh session of 2026-11-24 (25 articles by 6 outlets on 5 stories): a country's
+# bans of foreign apps, chip export controls, a headset's roll-out, app store lawsuits, a design software
+# maker's failed takeover and listing. Only its summary lines are read.
+BLIND5 = FIXTURES / "blind5"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -59,6 +64,7 @@ CORPORA = {
     "blind2": (BLIND2, BLIND2 / "events.toml"),
     "blind3": (BLIND3, BLIND3 / "events.toml"),
     "blind4": (BLIND4, BLIND4 / "events.toml"),
+    "blind5": (BLIND5, BLIND5 / "events.toml"),
 }
 
 

@@ -16,10 +16,11 @@ from pipeline.cli import cli
 from pipeline.schema import open_database
 from pipeline.timeline import COMMON_NOUN_SENTENCES, Member, _content_words, cluster_members, merge_events
 
-# Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2 blind3 blind4), per corpus: the
-# gold facts it has at least, floors of recall, precision, type accuracy and top events (of the events
-# ranked highest by importance, the share that some article leads with), and a duplicate rate ceiling.
-# The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates, not reached yet on any corpus.
+# Floors hold today's figures (python -m pipeline.evaluate demo heldout unseen dev2 fresh blind2 blind3 blind4
+# blind5), per corpus: the gold facts it has at least, floors of recall, precision, type accuracy and top
+# events (of the events ranked highest by importance, the share that some article leads with), and a
+# duplicate rate ceiling. The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates: met on the
+# demo, not on the corpora with several outlets per story.
 QUALITY = {
     # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since,
     # 0.108 with trigger families ("landed" and "touched down" told with one verb); 0.095 (and precision
@@ -141,7 +142,13 @@ QUALITY = {
     # session of 2026-11-24 and read only by its summary line: recall 0.740, precision 0.882, duplicate rate
     # 0.235, type accuracy 0.467, top 0.773 with the code of the session's start (9883777); 0.495 and 0.818 by
     # the scorer's tie by type alone; 0.750 / 0.883 / 0.233 / 0.491 / 0.864 with the session's rules (565acae).
+    # Seventh session: type accuracy 0.491 -> 0.509 (summary lines only).
     "blind4": (100, {"recall": 0.75, "precision": 0.88, "type_accuracy": 0.50, "top_precision": 0.86}, 0.24),
+    # Blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories), written blind in the seventh
+    # session of 2026-11-24, read only by its summary line: 0.798 / 0.981 / 0.152 / 0.573 / 0.792 with the
+    # code of the session's start (7d0bb07); 0.789 / 0.981 / 0.162 / 0.573 / 0.792 with its rules (ffefda2):
+    # the session's rules lost it a fact and made a duplicate, its candidates' figures unchanged.
+    "blind5": (105, {"recall": 0.785, "precision": 0.98, "type_accuracy": 0.57, "top_precision": 0.79}, 0.17),
 }
 
 
