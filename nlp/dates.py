@@ -512,6 +512,24 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
     return None
 
 
+def _in_past_perfect(doc: Doc, mention: DateMention) -> bool:
+    """Whether the clause of a date, or the verb it completes, is in the past perfect: "had aimed to finish
+    by the end of May", "had been due to open by June"."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in verb.children):
+            return True
+        if verb.dep_ not in ("xcomp", "acomp") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
+
+
 # Verbs that set a thing to a day ("pushed back to Sept. 17", "scheduled a hearing for April"): the day
 # they set it to is not in their tense.
 DATE_MOVES = {
@@ -547,8 +565,10 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     tense = _tense(doc, mention)
     # The words before, "the" left out ("by the fall" as "by").
     before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 11) : mention.start].rstrip().lower())
-    if before.endswith(("until", "by", "till")):
-        # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb.
+    if before.endswith(("until", "by", "till")) and not _in_past_perfect(doc, mention):
+        # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb
+        # (but one a plan told in the past perfect had set, "had aimed to finish by the end of May", lay
+        # ahead of that plan, and so is read by the verb's tense).
         tense = "future"
     elif tense == "past" and before.endswith((" to", " for")) and _moves_a_date(doc, mention):
         # "pushed the deadline back last Thursday, to Sept. 17", "has scheduled a hearing for April": the act
