@@ -211,15 +211,17 @@ def entities_in_doc(doc: Doc) -> list[EntityMention]:
     """
     from spacy.tokens import Span
 
-    recovered = _recurring_names(doc)
-    if recovered:
-        doc.set_ents(recovered, default="unmodified")
+    # Places that are organisations first: a name the model took once for a place ("Reddit" as a GPE) is then
+    # an organisation the article names, found again wherever else it writes it.
     organisations = _organisations_taken_for_places(doc)
     if organisations:
         doc.ents = [
             Span(doc, e.start, e.end, label="ORG") if e.label_ == "GPE" and e.text in organisations else e
             for e in doc.ents
         ]
+    recovered = _recurring_names(doc)
+    if recovered:
+        doc.set_ents(recovered, default="unmodified")
     mentions = []
     for entity in doc.ents:
         if entity.label_ not in ENTITY_LABELS:

@@ -49,3 +49,15 @@ def test_an_unknown_place_the_article_never_uses_as_a_place_is_an_organisation()
 def test_a_known_place_stays_a_place():
     names = _entities("Veltrix opened an office in Osaka on Monday.")
     assert names.get("Osaka") == "GPE"
+
+
+def test_a_name_taken_once_for_a_place_is_an_organisation_wherever_the_article_writes_it():
+    # The model reads the middle "Merovia" as a place and misses the two at sentence starts; it is never
+    # somewhere, so it is an organisation, and so are its other uses.
+    text = (
+        "Merovia filed for a listing on Thursday. The filing showed Merovia lost $90 million last year. "
+        "Merovia plans to trade under the ticker RDX."
+    )
+    [analysis] = analyze_texts([(text, date(2024, 3, 22))])
+    found = sorted((e.start, e.label) for e in analysis.entities if e.name == "Merovia")
+    assert found == [(0, "ORG"), (59, "ORG"), (95, "ORG")]
