@@ -181,6 +181,38 @@ def _stands_alone(doc: Doc, start: int, end: int, is_name, is_suffix) -> bool:
     return not (last.dep_ == "compound" and last.head.ent_type_) and not is_suffix(first)
 
 
+def _all_capitals(tokens) -> bool:
+    words = [t.text for t in tokens if t.is_alpha]
+    return bool(words) and all(w.isupper() for w in words) and any(len(w) > 1 for w in words)
+
+
+def _hyphenated_acronyms(doc: Doc) -> list[Span]:
+    """Organisations named by capitals joined by hyphens, which the model splits and misses: "ENTSO-E",
+    "SAG-AFTRA" (when it has not taken them for something)."""
+    from spacy.tokens import Span
+
+    found = []
+    i = 0
+    while i < len(doc) - 2:
+        end = i + 1
+        while (
+            end + 1 < len(doc)
+            and doc[end].text == "-"
+            and not doc[end - 1].whitespace_
+            and not doc[end].whitespace_
+            and doc[end + 1].is_alpha
+            and doc[end + 1].text.isupper()
+        ):
+            end += 2
+        if end > i + 1 and doc[i].is_alpha and len(doc[i].text) > 1 and doc[i].text.isupper():
+            if not any(t.ent_type_ for t in doc[i:end]):
+                found.append(Span(doc, i, end, label="ORG"))
+            i = end
+        else:
+            i += 1
+    return found
+
+
 def _organisations_taken_for_places(doc: Doc) -> set[str]:
     """Names the model labelled GPE that no gazetteer knows as a place and that the article never uses as
     one ("sell Arm to Nvidia", "Tokopedia's sellers"): organisations. A place is somewhere things happen:
@@ -211,6 +243,15 @@ def entities_in_doc(doc: Doc) -> list[EntityMention]:
     """
     from spacy.tokens import Span
 
+    # No person's name is written in capitals in running text: "JAXA" read as a person is an organisation.
+    if any(e.label_ == "PERSON" and _all_capitals(e) for e in doc.ents):
+        doc.ents = [
+            Span(doc, e.start, e.end, label="ORG") if e.label_ == "PERSON" and _all_capitals(e) else e
+            for e in doc.ents
+        ]
+    acronyms = _hyphenated_acronyms(doc)
+    if acronyms:
+        doc.set_ents(acronyms, default="unmodified")
     # Places that are organisations first: a name the model took once for a place ("Reddit" as a GPE) is then
     # an organisation the article names, found again wherever else it writes it.
     organisations = _organisations_taken_for_places(doc)

@@ -61,3 +61,12 @@ def test_a_name_taken_once_for_a_place_is_an_organisation_wherever_the_article_w
     [analysis] = analyze_texts([(text, date(2024, 3, 22))])
     found = sorted((e.start, e.label) for e in analysis.entities if e.name == "Merovia")
     assert found == [(0, "ORG"), (59, "ORG"), (95, "ORG")]
+
+
+def test_names_in_capitals_are_organisations_not_people_nor_nothing():
+    # The model reads "JAXA" as a person and splits "ENTSO-E" into words it labels as nothing.
+    names = _entities("JAXA said on Friday that ENTSO-E, the grid operators' body, had asked for its data.")
+    assert names.get("JAXA") == "ORG"
+    assert names.get("ENTSO-E") == "ORG"
+    # A code in capitals joined to a single letter or a number is no name ("S-1" filing).
+    assert "S-1" not in _entities("Veltrix made its S-1 filing public on Friday.")
