@@ -98,6 +98,8 @@ DOCUMENT_NOUNS = {
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 # Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
 QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+# Occasions at which things are done: "cut rates at its December meeting", "unveiled at its June event".
+OCCASION_NOUNS = {"meeting", "session", "summit", "conference", "event", "gathering", "assembly", "congress"}
 # Modifiers that make a noun a record or a first, whose date is the comparison's scope, not the fact's date:
 # "the largest flotation this year", "for the first time since 1990".
 FIRST_WORDS = {"first", "only"}
@@ -479,6 +481,8 @@ def _attached_dates(
         labelled = None  # the trigger noun the date labels: "the October shutdown", "its 2021 merger"
         if head.dep_ == "compound" and head.head.lower_ in PARTS_OF_DAY:
             head = head.head  # "on Tuesday night": the date is the whole phrase
+        elif _dates_an_occasion(head):
+            head = head.head  # "held rates at its October meeting": the date of what was done there
         elif head.dep_ in ("compound", "nummod", "amod", "poss") and head.head.pos_ in ("NOUN", "PROPN"):
             issued = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in head.head.children)
             if (head.head.lemma_.lower() in DOCUMENT_NOUNS and not issued) or not trigger_key(head.head):
@@ -500,6 +504,18 @@ def _attached_dates(
     for chosen, mention, how, distance, said in attached:
         if not said or not any(i == chosen.i and _as_fine(own, mention) for i, own in own_dated):
             yield chosen, mention, how, distance, said
+
+
+def _dates_an_occasion(head: Token) -> bool:
+    """A date naming an occasion at which something is done: "at its October meeting", "during its
+    September event" (the occasion's date is the act's)."""
+    occasion = head.head
+    return (
+        head.dep_ in ("compound", "nummod", "amod")
+        and occasion.lemma_.lower() in OCCASION_NOUNS
+        and occasion.dep_ == "pobj"
+        and occasion.head.lower_ in ("at", "during")
+    )
 
 
 CONCESSIVE = {"though", "although", "whereas"}

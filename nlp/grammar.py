@@ -238,12 +238,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?!'s\b)"
         ),
     ),
-    # "the January blowout", "the October shutdown": a month naming the event after it (not "the May
-    # government", where May is a name, nor "the December quarter", a period of accounts).
+    # "the January blowout", "the October shutdown", "at its October meeting": a month naming the event after
+    # it (not "the May government", where May is a name, nor "the December quarter", a period of accounts).
     (
         "month",
         _p(
-            r"\b[Tt]he\s+(?P<date>(?P<month>(?!May\b)"
+            r"\b(?:[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur)\s+(?P<date>(?P<month>(?!May\b)"
             + MONTH
             + r"))(?!\s*\d)(?!\s+(?:quarter|half|issue|edition)\b)(?=\s+[a-z][a-z-]*\b)"
         ),

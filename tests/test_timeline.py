@@ -105,10 +105,11 @@ QUALITY = {
     # sources that results event now outranks a lead fact, the Fed's January hold (top events 0.526 -> 0.474,
     # floor 0.52 -> 0.47). "Began to question" made no candidate: duplicates 0.127, type accuracy 0.697. A
     # coarser telling read as another type joins the act ("started its easing cycle in September" joins the
-    # Fed's cut of 18 September): 0.119, type 0.704.
+    # Fed's cut of 18 September): 0.119, type 0.704. Seventh session: the date of an occasion is its act's
+    # ("held its repo rate at its October meeting"): recall 0.827 -> 0.837, type 0.707.
     "fresh": (
         100,
-        {"recall": 0.825, "precision": 0.965, "type_accuracy": 0.70, "top_precision": 0.47},
+        {"recall": 0.835, "precision": 0.965, "type_accuracy": 0.70, "top_precision": 0.47},
         0.12,
     ),
     # Blind2 (tests/fixtures/blind2: 21 articles by 6 outlets on 5 stories), written blind on 2026-11-24 and
