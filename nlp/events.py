@@ -98,6 +98,8 @@ DOCUMENT_NOUNS = {
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 # Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
 QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+# A preposition just before a date: the date is an adverbial of its clause, not a label of the noun after it.
+INTRODUCED = re.compile(r"\b(?:[Oo]n|[Ii]n|[Aa]t|[Dd]uring|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom)\s+$")
 # Occasions at which things are done: "cut rates at its December meeting", "unveiled at its June event".
 OCCASION_NOUNS = {"meeting", "session", "summit", "conference", "event", "gathering", "assembly", "congress"}
 # Modifiers that make a noun a record or a first, whose date is the comparison's scope, not the fact's date:
@@ -483,7 +485,17 @@ def _attached_dates(
             head = head.head  # "on Tuesday night": the date is the whole phrase
         elif _dates_an_occasion(head):
             head = head.head  # "held rates at its October meeting": the date of what was done there
-        elif head.dep_ in ("compound", "nummod", "amod", "poss") and head.head.pos_ in ("NOUN", "PROPN"):
+        elif (
+            head.dep_ in ("compound", "nummod", "amod", "poss")
+            and head.head.pos_ in ("NOUN", "PROPN")
+            # "On Monday shares in Nvidia fell": a date a preposition brings is no label, whatever the parse
+            # (but "at Thursday's closing price" brings the price)
+            and not (
+                head.dep_ != "poss"
+                and not doc.text.startswith(("'s", "’s"), mention.end)
+                and INTRODUCED.search(doc.text[max(0, mention.start - 10) : mention.start])
+            )
+        ):
             issued = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in head.head.children)
             if (head.head.lemma_.lower() in DOCUMENT_NOUNS and not issued) or not trigger_key(head.head):
                 # "a 2020 regulation", "Thursday's closing price": a label; "the October shutdown" is a fact,
