@@ -248,7 +248,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
     Every member of the cluster must have a compatible date. Then, with one member that shares an actor (or
     names it), a place, or most of its words (and, for entries, exits, launches and bans, names no other
     place): the same type on the same day is enough, and so is the same type from a coarser date ("in
-    October" joining "on 4 October"; with only a place in common, for market moves and rules alone);
+    October" joining "on 4 October"; not when the two name different countries; with only a place in common,
+    for market moves and rules alone);
     otherwise the same type needs the same trigger or similar words, different types need the same day and
     clearly similar words (or, from a coarser date, the same actor and like words or verb, unless one is a
     forecast), and an untyped mention similar words.
@@ -308,7 +309,8 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
                     best, 1.0 + similarity + (0.5 if same_day else 0.0) + (0.2 if same_trigger else 0.0)
                 )
             elif coarser and (
-                same_actor
+                # "sued Apple in March" (in the US) is not the EU's fine on Apple of 4 March
+                (same_actor and not (member.places and other.places and not member.places & other.places))
                 # A place is the fact of a market move or a country's rule, not of a company's result or deal:
                 # "reported results last month" is not every US company's result of that month.
                 or (member.event_type == other.event_type and member.event_type in PLACE_FACTS)
@@ -333,7 +335,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 3
+MERGE_RULES = 4
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 

@@ -61,7 +61,9 @@ QUALITY = {
     # place-only join of a coarse mention is what errs; excluding rules from it cost the demo 0.919 -> 0.903.
     # A participle that says what kind of thing ("most aircraft ordered today will not be delivered for
     # years") is no fact: duplicates 0.119, type accuracy 0.892 (ceiling 0.12, floor 0.89).
-    "unseen": (80, {"recall": 0.865, "precision": 0.97, "type_accuracy": 0.89, "top_precision": 0.88}, 0.12),
+    # Seventh session: a coarser mention of the same actor in another country is another fact (the US suit on
+    # Apple "in March" no longer joins the EU's fine of 4 March): recall 0.869 -> 0.881.
+    "unseen": (80, {"recall": 0.88, "precision": 0.97, "type_accuracy": 0.89, "top_precision": 0.88}, 0.12),
     # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
     # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588. Its type floor went 0.68 -> 0.67
     # and its duplicate ceiling 0.26 -> 0.27 when a participle's month was read in the past ("the terms
@@ -80,7 +82,10 @@ QUALITY = {
     # reopening plan it heads. Ceiling 0.15 -> 0.16. A coarser telling of an actor's act in like words, read
     # as another type, joins it ("the Russian charge flagged in May, when the company said it would leave"):
     # 0.151, type accuracy 0.839.
-    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.83, "top_precision": 0.52}, 0.16),
+    # Seventh session: a coarser mention in another country is another fact: duplicates 0.151 -> 0.160, type
+    # 0.839 -> 0.830 (a 2025 forecast of Novo's in the US no longer joins one in India, and the India one is
+    # credited to another fact; both events were wrong before too).
+    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.825, "top_precision": 0.52}, 0.165),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
@@ -583,3 +588,19 @@ def test_a_coarser_telling_read_as_another_type_joins_the_act_but_a_plan_does_no
         "forecast",
     )
     assert len(cluster_members([sale, plan])) == 2
+
+
+def test_a_coarser_mention_of_the_same_actor_in_another_country_is_another_fact():
+    # Norway's fine on Orvane of 6 May is not the lawsuit Swedish prosecutors brought against it "in May".
+    fine = dated(
+        _member(1, "Norway's regulator fined Orvane on Monday.", ["Orvane"], ["NO"], "fine"),
+        "2024-05-06",
+        "legal",
+    )
+    suit = dated(
+        _member(2, "Swedish prosecutors sued Orvane in May.", ["Orvane"], ["SE"], "sue"), None, "legal"
+    )
+    assert len(cluster_members([fine, suit])) == 2
+    # Told with no country, the month's mention of the same actor's act joins it.
+    told = dated(_member(3, "Orvane was fined in May.", ["Orvane"], [], "fine"), None, "legal")
+    assert len(cluster_members([fine, told])) == 1
