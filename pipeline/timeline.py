@@ -335,7 +335,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 4
+MERGE_RULES = 5
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
