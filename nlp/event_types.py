@@ -330,6 +330,15 @@ def event_type_of(
             return "ban"
     event_type = triggers().get(key, "other")
     tables = rule_tables()
+    if key == "enter" and any(
+        c.dep_ == "prep"
+        and c.lower_ == "into"
+        and any(
+            g.dep_ == "pobj" and not g.ent_type_ and g.lemma_.lower() not in PLACE_NOUNS for g in c.children
+        )
+        for c in token.children
+    ):
+        event_type = "deal"  # "entered into a partnership", "will enter into talks": an agreement, no market
     if key == "sign" and token is original and _is_company(_subject(token)):
         event_type = "deal"  # "the league signed its package with three networks": no law, a contract
     subject = _subject(token) or _subject(original)
@@ -407,6 +416,8 @@ def event_type_of(
         tables.get("information", {}).get("objects", [])
     ):
         event_type = "other"  # "released a picture of the lander": information, not a product
+    if key == "report" and token.pos_ == "NOUN" and _by_public_author(token):
+        event_type = "regulation"  # "the safety board said in a preliminary report": an inquiry's finding
     if key == "charge" and token.pos_ == "NOUN" and _is_accounting_charge(token):
         event_type = "financial"  # "the Russian charge of $1.2 billion", "a write-down charge": a cost booked
     if key == "loss" and not any(w.ent_type_ in AMOUNT_LABELS for w in token.subtree):
@@ -958,6 +969,20 @@ def _before_publication(mention: DateMention | None, published) -> bool:
     span = interval(mention.value, mention.date_end)
     day = published.date() if isinstance(published, datetime) else published
     return span is not None and span[1] < day
+
+
+def _by_public_author(noun: Token) -> bool:
+    """Whether a document is a public body's: "a report by the NTSB", "the regulator's report", "the board said
+    in a preliminary report" (the subject of the verb it is said in)."""
+    for child in noun.children:
+        if child.dep_ == "poss" and _is_public(child):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "by":
+            if any(g.dep_ == "pobj" and _is_public(g) for g in child.children):
+                return True
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ in ("in", "according"):
+        return _is_public(_subject(noun.head.head))
+    return False
 
 
 def _publishes_results(token: Token) -> bool:

@@ -69,7 +69,10 @@ CORPUS_FLOORS = {
     # candidate: recall 0.913 -> 0.903 (floor 0.91 -> 0.90; two gold mentions were matched only by such
     # candidates, by date and actor; which, is not read), while the merged timeline lost no fact and its
     # duplicates went 0.229 -> 0.217 and type accuracy 0.493 -> 0.500.
-    "blind2": (195, {"recall": 0.90, "precision": 0.96, "type_accuracy": 0.53}),
+    # Seventh session (blind2 a development corpus since): 0.903 / 0.961 / 0.509 -> 0.903 / 0.966 / 0.552 by
+    # type rules (a thing's move no market's, a start with nothing launched, "entered into a partnership", an
+    # inquiry's report) and a past-perfect limit read in the past.
+    "blind2": (195, {"recall": 0.90, "precision": 0.96, "type_accuracy": 0.55}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -92,7 +95,10 @@ CORPUS_FLOORS = {
     # A date a preposition brings is no label ("On Monday shares in Nvidia fell"): 0.851 / 0.901 / 0.526; the
     # recall floor 0.855 -> 0.85 (one gold mention fewer found, which is not read; the merged timeline
     # found one fact more, 0.750 -> 0.760).
-    "blind4": (140, {"recall": 0.85, "precision": 0.90, "type_accuracy": 0.52}),
+    # The noun "ship" no trigger (a vessel, not a product shipped): 0.844 / 0.900 / 0.533, recall floor 0.85 ->
+    # 0.84 (one gold mention was found only by such a "ship"; the merged timeline kept its facts and lost
+    # duplicates, 0.233 -> 0.214).
+    "blind4": (140, {"recall": 0.84, "precision": 0.90, "type_accuracy": 0.53}),
     # blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories: India's bans of Chinese apps, US
     # export controls on Nvidia's chips, Apple's Vision Pro roll-out, Epic's app store lawsuits, Figma's failed
     # sale to Adobe and its listing), written blind in the seventh session by a helper who read no rule; read
@@ -765,3 +771,17 @@ def test_an_app_disappearing_or_a_service_switched_off_in_a_country_leaves_its_m
     ]
     # A thing that is no business going dark is no market's exit.
     assert _typed("Nokia's office lights went dark on Tuesday.") != [("market_exit", "2024-04-30")]
+
+
+def test_a_ship_an_agreement_entered_into_and_an_inquiry_s_report_are_no_launch_entry_or_result():
+    # "ship" names a vessel as a noun; only the verb puts a product on sale.
+    assert _typed("Nokia's ship was refloated on Tuesday.") == []
+    # Entering into a partnership is an agreement, not a market entered.
+    text = "Nokia said on Tuesday that it would enter into a partnership with Ericsson."
+    assert [t for t, _ in _typed(text)] == ["deal"]
+    # A report a public inquiry publishes is a regulator's finding; a company's report stays a result.
+    text = "Finland's Safety Investigation Authority said in a preliminary report on Tuesday that Nokia's ferry lost power."
+    assert [t for t, _ in _typed(text)] == ["regulation"]
+    assert [t for t, _ in _typed("Nokia said in its quarterly report on Tuesday that sales rose 5%.")] == [
+        "financial"
+    ]
