@@ -188,29 +188,24 @@ def _all_capitals(tokens) -> bool:
 
 def _hyphenated_acronyms(doc: Doc) -> list[Span]:
     """Organisations named by capitals joined by hyphens, which the model splits and misses: "ENTSO-E",
-    "SAG-AFTRA" (when it has not taken them for something)."""
+    "SAG-AFTRA" (when it has not taken them for something); not places paired ("UK-EU")."""
     from spacy.tokens import Span
 
+    from nlp.markets import resolve_market
+
     found = []
-    i = 0
-    while i < len(doc) - 2:
-        end = i + 1
-        while (
-            end + 1 < len(doc)
-            and doc[end].text == "-"
-            and not doc[end - 1].whitespace_
-            and not doc[end].whitespace_
-            and doc[end + 1].is_alpha
-            and doc[end + 1].text.isupper()
-        ):
-            end += 2
-        if end > i + 1 and doc[i].is_alpha and len(doc[i].text) > 1 and doc[i].text.isupper():
-            if not any(t.ent_type_ for t in doc[i:end]):
-                found.append(Span(doc, i, end, label="ORG"))
-            i = end
-        else:
-            i += 1
+    for match in HYPHENATED_CAPITALS.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end())
+        if span is None or any(t.ent_type_ for t in span):
+            continue
+        if all(resolve_market(part) for part in match.group().split("-")):
+            continue
+        found.append(Span(doc, span.start, span.end, label="ORG"))
     return found
+
+
+# Capitals joined by hyphens: "ENTSO-E", "SAG-AFTRA" (a first part of one letter is a code: "S-1").
+HYPHENATED_CAPITALS = re.compile(r"\b[A-Z]{2,}(?:-[A-Z]+)+\b")
 
 
 def _organisations_taken_for_places(doc: Doc) -> set[str]:

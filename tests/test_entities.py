@@ -68,5 +68,6 @@ def test_names_in_capitals_are_organisations_not_people_nor_nothing():
     names = _entities("JAXA said on Friday that ENTSO-E, the grid operators' body, had asked for its data.")
     assert names.get("JAXA") == "ORG"
     assert names.get("ENTSO-E") == "ORG"
-    # A code in capitals joined to a single letter or a number is no name ("S-1" filing).
+    # A code in capitals joined to a single letter or a number is no name ("S-1" filing), nor two places.
     assert "S-1" not in _entities("Veltrix made its S-1 filing public on Friday.")
+    assert "UK-EU" not in _entities("The UK-EU trade deal was signed on Friday.")
