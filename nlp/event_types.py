@@ -116,6 +116,21 @@ SHARE_WORDS = {
 AMOUNT_LABELS = ("PERCENT", "MONEY", "QUANTITY", "CARDINAL")
 # What starts when production or sales start: "production began in 2019", "deliveries start next week".
 OUTPUT_NOUNS = {"production", "output", "sales", "delivery", "shipment", "construction", "trading", "service"}
+# What a company raises money in from investors: an investment, a deal ("raised $410 million in a funding
+# round"), not proceeds of a listing.
+FUNDING_WORDS = {"funding", "financing", "fundraising", "fund-raising"}
+# Words that count what follows them: "thousands of communities", "dozens of shops".
+COUNT_WORDS = {
+    "thousand",
+    "thousands",
+    "hundred",
+    "hundreds",
+    "million",
+    "millions",
+    "dozen",
+    "dozens",
+    "number",
+}
 # Verbs that start something: "began selling", "started offering".
 INCEPTION_LEMMAS = {"begin", "start", "commence"}
 # Light verbs whose object comes after "for": "filed for bankruptcy", "applied for a licence".
@@ -418,6 +433,14 @@ def event_type_of(
         event_type = "other"  # "released a picture of the lander": information, not a product
     if key == "report" and token.pos_ == "NOUN" and _by_public_author(token):
         event_type = "regulation"  # "the safety board said in a preliminary report": an inquiry's finding
+    if (
+        event_type == "financial"
+        and key == "raise"
+        and {w.lower_ for w in _own_clause(token)} & FUNDING_WORDS
+    ):
+        event_type = (
+            "deal"  # "raised $410 million in a funding round": investors bought into it, an investment
+        )
     if key == "charge" and token.pos_ == "NOUN" and _is_accounting_charge(token):
         event_type = "financial"  # "the Russian charge of $1.2 billion", "a write-down charge": a cost booked
     if key == "loss" and not any(w.ent_type_ in AMOUNT_LABELS for w in token.subtree):
@@ -613,6 +636,24 @@ def _begins_no_offering(token: Token) -> bool:
     return subject.lemma_.lower() not in words
 
 
+def _counted(subject: Token) -> Token:
+    """What a quantity counts: "thousands of communities" -> communities, "millions of users" -> users."""
+    if subject.pos_ in ("NUM", "NOUN") and subject.lemma_.lower() in COUNT_WORDS:
+        counted = next(
+            (
+                g
+                for c in subject.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ),
+            None,
+        )
+        if counted is not None:
+            return counted
+    return subject
+
+
 def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:
     """Whether a market entry or exit is told of someone or something that makes no market move, in no place:
     a person ("Gelsinger left its board", "a director who quit last year") or a thing that is neither a
@@ -623,6 +664,7 @@ def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:
         return False
     if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
         subject = subject.head.head  # "a board member who quit": the member
+    subject = _counted(subject)
     if subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she"):
         return True
     if _is_public(subject) or _is_public_body_name(subject):

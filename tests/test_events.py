@@ -85,7 +85,8 @@ CORPUS_FLOORS = {
     # it (Reddit at sentence starts): 0.889 / 0.880 / 0.583 (type floor 0.59 -> 0.58: six more candidates
     # matched a gold fact, not all of its type).
     # Names in capitals organisations ("ENTSO-E", "SAG-AFTRA"): 0.899 / 0.890 / 0.582.
-    "blind3": (195, {"recall": 0.895, "precision": 0.89, "type_accuracy": 0.58}),
+    # A funding round an investment, a record with no figure no result: 0.899 / 0.890 / 0.600.
+    "blind3": (195, {"recall": 0.895, "precision": 0.89, "type_accuracy": 0.60}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
@@ -717,6 +718,8 @@ def test_a_person_or_a_thing_that_is_no_business_makes_no_market_move():
     # A business, its offering, or a place named keep the move a market's.
     assert _typed("Nokia's phone service came back on Tuesday.") == [("market_entry", "2024-04-30")]
     assert _typed("Antti Virtanen's shops left Sweden on Tuesday.") == [("market_exit", "2024-04-30")]
+    # A quantity is what it counts: thousands of engineers are people.
+    assert _typed("Thousands of Nokia's engineers quit on Tuesday.") == [("other", "2024-04-30")]
     assert _typed("The ferry operator paused its sailings to Estonia on Tuesday.") == [
         ("market_exit", "2024-04-30")
     ]
@@ -783,5 +786,19 @@ def test_a_ship_an_agreement_entered_into_and_an_inquiry_s_report_are_no_launch_
     text = "Finland's Safety Investigation Authority said in a preliminary report on Tuesday that Nokia's ferry lost power."
     assert [t for t, _ in _typed(text)] == ["regulation"]
     assert [t for t, _ in _typed("Nokia said in its quarterly report on Tuesday that sales rose 5%.")] == [
+        "financial"
+    ]
+
+
+def test_a_funding_round_is_an_investment_and_a_record_with_no_figure_no_result():
+    text = "In March, Nokia raised $410 million in a funding round led by Ericsson."
+    assert [t for t, _ in _typed(text)] == ["deal"]
+    assert [t for t, _ in _typed("In March, Nokia raised $410 million in its stock market listing.")] == [
+        "financial"
+    ]
+    assert [
+        t for t, _ in _typed("On Tuesday Nokia's rally driver set a new record for the Arctic stage.")
+    ] == ["other"]
+    assert [t for t, _ in _typed("Nokia said on Tuesday that it had recorded a loss of $5 million.")] == [
         "financial"
     ]

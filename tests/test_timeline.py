@@ -153,7 +153,8 @@ QUALITY = {
     # 0.619 -> 0.847 / 0.885 / 0.209 / 0.573 / 0.571. Type floor 0.58 -> 0.57 and top 0.61 -> 0.57: three
     # more facts found (Reddit's listing), not all typed as the gold, and one of them now ranks above a lead.
     # Names in capitals organisations ("ENTSO-E"): -> 0.864 / 0.905 / 0.211 / 0.571 / 0.571.
-    "blind3": (115, {"recall": 0.86, "precision": 0.90, "type_accuracy": 0.57, "top_precision": 0.57}, 0.215),
+    # A funding round an investment, a record with no figure no result: type 0.571 -> 0.594.
+    "blind3": (115, {"recall": 0.86, "precision": 0.90, "type_accuracy": 0.59, "top_precision": 0.57}, 0.215),
     # Blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories), written blind in the sixth
     # session of 2026-11-24 and read only by its summary line: recall 0.740, precision 0.882, duplicate rate
     # 0.235, type accuracy 0.467, top 0.773 with the code of the session's start (9883777); 0.495 and 0.818 by
