@@ -368,6 +368,8 @@ def _is_open_question(verb: Token) -> bool:
 
 
 PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG",)}
+# Businesses told by what they are, as "the company" stands for the one named before.
+DEFINITE_BUSINESSES = set("company firm group bank lender airline carrier retailer insurer".split())
 
 
 def _pronoun_actors(
@@ -378,11 +380,25 @@ def _pronoun_actors(
     for token, _ in sentence_triggers:
         for child in token.children:
             labels = PRONOUN_LABELS.get(child.lower_) if child.dep_ in ("nsubj", "nsubjpass") else None
+            if child.dep_ in ("nsubj", "nsubjpass") and _is_definite_business(child):
+                labels = ("ORG",)  # "the company will publish results": the last organisation named, as "it"
             if labels:
                 previous = next((e.name for e in reversed(earlier) if e.label in labels), None)
                 if previous and previous not in known + found:
                     found.append(previous)
     return found
+
+
+def _is_definite_business(noun: Token) -> bool:
+    """ "the company", "the carmaker", "the bank": a business named before, told by what it is (no name, no
+    other words: "the Danish company" may be another)."""
+    word = noun.lemma_.lower()
+    return (
+        noun.pos_ == "NOUN"
+        and not noun.ent_type_
+        and (word in DEFINITE_BUSINESSES or word.endswith("maker"))
+        and [c.lower_ for c in noun.children] == ["the"]
+    )
 
 
 def _is_where(doc: Doc, entity: EntityMention) -> bool:

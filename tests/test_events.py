@@ -802,3 +802,15 @@ def test_a_funding_round_is_an_investment_and_a_record_with_no_figure_no_result(
     assert [t for t, _ in _typed("Nokia said on Tuesday that it had recorded a loss of $5 million.")] == [
         "financial"
     ]
+
+
+def test_the_company_told_by_what_it_is_is_the_organisation_named_before():
+    # Like "it": "the company" is the last organisation named, here not the article's lead (Nokia).
+    text = (
+        "Nokia's network sales fell on Monday. Its Swedish rival Ericsson AB also cut its outlook. Its new "
+        "chief, Anna Berg, said demand for 5G radios had slowed. The company will publish its second-quarter "
+        "results on 18 July."
+    )
+    [candidate] = [c for c in _candidates(text) if c.date.value == "2024-07-18"]
+    assert "Ericsson AB" in candidate.actors
+    assert "company" not in candidate.actors

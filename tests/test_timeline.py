@@ -87,7 +87,8 @@ QUALITY = {
     # Seventh session: a coarser mention in another country is another fact: duplicates 0.151 -> 0.160, type
     # 0.839 -> 0.830 (a 2025 forecast of Novo's in the US no longer joins one in India, and the India one is
     # credited to another fact; both events were wrong before too).
-    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.825, "top_precision": 0.52}, 0.165),
+    # "The company" as the last organisation named (as "it" is): duplicates 0.160 -> 0.151, type 0.828.
+    "dev2": (75, {"recall": 0.92, "precision": 0.93, "type_accuracy": 0.825, "top_precision": 0.52}, 0.155),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
