@@ -354,6 +354,12 @@ def event_type_of(
         for c in token.children
     ):
         event_type = "deal"  # "entered into a partnership", "will enter into talks": an agreement, no market
+    if (
+        key in ("license", "licence")
+        and token.pos_ == "VERB"
+        and _is_company(_subject(token) or _subject(original))
+    ):
+        event_type = "deal"  # "Reddit agreed to license its content to Google": a contract, not a permit
     if key == "sign" and token is original and _is_company(_subject(token)):
         event_type = "deal"  # "the league signed its package with three networks": no law, a contract
     subject = _subject(token) or _subject(original)

@@ -86,7 +86,8 @@ CORPUS_FLOORS = {
     # matched a gold fact, not all of its type).
     # Names in capitals organisations ("ENTSO-E", "SAG-AFTRA"): 0.899 / 0.890 / 0.582.
     # A funding round an investment, a record with no figure no result: 0.899 / 0.890 / 0.600.
-    "blind3": (195, {"recall": 0.895, "precision": 0.89, "type_accuracy": 0.60}),
+    # A company licensing its content to another makes a deal: type 0.606.
+    "blind3": (195, {"recall": 0.895, "precision": 0.89, "type_accuracy": 0.605}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
@@ -814,3 +815,8 @@ def test_the_company_told_by_what_it_is_is_the_organisation_named_before():
     [candidate] = [c for c in _candidates(text) if c.date.value == "2024-07-18"]
     assert "Ericsson AB" in candidate.actors
     assert "company" not in candidate.actors
+
+
+def test_a_company_licensing_its_property_to_another_makes_a_deal_not_a_permit():
+    assert _typed("Nokia licensed its patents to Ericsson AB on Monday.") == [("deal", "2024-04-29")]
+    assert _typed("Nokia agreed on Monday to license its patents to Ericsson AB.") == [("deal", "2024-04-29")]
