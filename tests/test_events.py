@@ -105,8 +105,8 @@ CORPUS_FLOORS = {
     # export controls on Nvidia's chips, Apple's Vision Pro roll-out, Epic's app store lawsuits, Figma's failed
     # sale to Adobe and its listing), written blind in the seventh session by a helper who read no rule; read
     # only by its summary line. 0.910 / 0.985 / 0.619 with the code of the session's start (7d0bb07) and with
-    # its rules (ffefda2).
-    "blind5": (160, {"recall": 0.905, "precision": 0.98, "type_accuracy": 0.61}),
+    # its first rules (ffefda2); 0.916 / 0.985 / 0.615 with all of them (8a634c4).
+    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.61}),
 }
 
 

@@ -169,10 +169,15 @@ QUALITY = {
     # Blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories), written blind in the seventh
     # session of 2026-11-24, read only by its summary line: 0.798 / 0.981 / 0.152 / 0.573 / 0.792 with the
     # code of the session's start (7d0bb07); 0.789 / 0.981 / 0.162 / 0.573 / 0.792 with its rules (ffefda2):
-    # the session's rules lost it a fact and made a duplicate, its candidates' figures unchanged. Later rules
-    # of the session took its type accuracy under 0.57 (this test said so; which rule is not known). Floors
-    # are set from its figures at the session's end.
-    "blind5": (105, {"recall": 0.78, "precision": 0.97, "type_accuracy": 0.55, "top_precision": 0.75}, 0.18),
+    # the first three rules of the session lost it a fact and made a duplicate, its candidates' figures
+    # unchanged. Later rules took its type accuracy under 0.57 (this test said so; which rule is not known).
+    # With all the session's rules (8a634c4): 0.798 / 0.981 / 0.160 / 0.558 / 0.750, against 0.798 / 0.981 /
+    # 0.152 / 0.573 / 0.792 at its start: no gain on news no rule was chosen by (within one or two events).
+    "blind5": (
+        105,
+        {"recall": 0.795, "precision": 0.98, "type_accuracy": 0.555, "top_precision": 0.75},
+        0.165,
+    ),
 }
 
 
