@@ -29,7 +29,7 @@ from nlp.pattern_scan import scanner
 from nlp.timex import interval
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 # Kinds whose year, when not written, is the one closest to the reference.
 YEARLESS_KINDS = {
@@ -481,14 +481,22 @@ def dates_from_entities(doc: Doc, reference: date | datetime, known: list[DateMe
     return found
 
 
-def _tense(doc: Doc, mention: DateMention) -> str | None:
-    """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
+def _governing_verb(doc: Doc, mention: DateMention) -> Token | None:
+    """The verb a date hangs on (the root of its span, then up to the first verb), or None."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return None
     verb = span.root
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
+    return verb
+
+
+def _tense(doc: Doc, mention: DateMention) -> str | None:
+    """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
+    verb = _governing_verb(doc, mention)
+    if verb is None:
+        return None
     auxiliaries = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxiliaries & {"will", "'ll", "shall"} or (
         verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)
@@ -515,13 +523,14 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
 def _in_past_perfect(doc: Doc, mention: DateMention) -> bool:
     """Whether the clause of a date, or the verb it completes, is in the past perfect: "had aimed to finish
     by the end of May", "had been due to open by June"."""
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
-        return False
-    verb = span.root
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    for _ in range(3):
+    verb = _governing_verb(doc, mention)
+    return verb is not None and in_past_perfect(verb)
+
+
+def in_past_perfect(verb: Token, steps: int = 3) -> bool:
+    """Whether a verb, or one it completes ("aimed" of "had aimed to finish", "due" of "had been due to"),
+    is in the past perfect, looking up at most ``steps`` verbs."""
+    for _ in range(steps):
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in verb.children):
             return True
         if verb.dep_ not in ("xcomp", "acomp") or verb.head.i == verb.i:

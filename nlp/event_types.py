@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nlp.dates import in_past_perfect
 from nlp.timex import interval
 
 if TYPE_CHECKING:
@@ -615,16 +616,7 @@ def _foretold(token: Token) -> bool:
 def _plan_told_in_past(token: Token) -> bool:
     """A plan told in the past perfect, as one that was overtaken: "had been due to go live on Aug. 23",
     "had been scheduled to open on Friday" (a plan that did not happen as planned, however close its date)."""
-    if token.dep_ not in ("xcomp", "ccomp"):
-        return False
-    node = token.head
-    for _ in range(2):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in node.children):
-            return True
-        if node.dep_ not in ("acomp", "xcomp") or node.head.i == node.i:
-            return False
-        node = node.head
-    return False
+    return token.dep_ in ("xcomp", "ccomp") and in_past_perfect(token.head, steps=2)
 
 
 def _begins_no_offering(token: Token) -> bool:
