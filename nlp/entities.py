@@ -233,7 +233,8 @@ def entities_in_doc(doc: Doc) -> list[EntityMention]:
     """Entity mentions of a parsed article, with surnames resolved to the full names used in it.
 
     Names the model missed but the article repeats ("Arm") are added to ``doc.ents`` as organisations, and
-    names it took for places that are none ("Nvidia") are relabelled so, in ``doc.ents`` too: the rules that
+    names it took for places that are none ("Nvidia") or for people though written in capitals ("JAXA"),
+    and capitals joined by hyphens ("ENTSO-E"), are made organisations, in ``doc.ents`` too: the rules that
     read token labels see them as organisations.
     """
     from spacy.tokens import Span

@@ -121,17 +121,7 @@ OUTPUT_NOUNS = {"production", "output", "sales", "delivery", "shipment", "constr
 # round"), not proceeds of a listing.
 FUNDING_WORDS = {"funding", "financing", "fundraising", "fund-raising"}
 # Words that count what follows them: "thousands of communities", "dozens of shops".
-COUNT_WORDS = {
-    "thousand",
-    "thousands",
-    "hundred",
-    "hundreds",
-    "million",
-    "millions",
-    "dozen",
-    "dozens",
-    "number",
-}
+COUNT_WORDS = set("thousand thousands hundred hundreds million millions dozen dozens number".split())
 # Verbs that start something: "began selling", "started offering".
 INCEPTION_LEMMAS = {"begin", "start", "commence"}
 # Light verbs whose object comes after "for": "filed for bankruptcy", "applied for a licence".
@@ -440,14 +430,13 @@ def event_type_of(
         event_type = "other"  # "released a picture of the lander": information, not a product
     if key == "report" and token.pos_ == "NOUN" and _by_public_author(token):
         event_type = "regulation"  # "the safety board said in a preliminary report": an inquiry's finding
+    # "raised $410 million in a funding round": investors bought into the company, an investment
     if (
         event_type == "financial"
         and key == "raise"
         and {w.lower_ for w in _own_clause(token)} & FUNDING_WORDS
     ):
-        event_type = (
-            "deal"  # "raised $410 million in a funding round": investors bought into it, an investment
-        )
+        event_type = "deal"
     if key == "charge" and token.pos_ == "NOUN" and _is_accounting_charge(token):
         event_type = "financial"  # "the Russian charge of $1.2 billion", "a write-down charge": a cost booked
     if key == "loss" and not any(w.ent_type_ in AMOUNT_LABELS for w in token.subtree):
@@ -1020,7 +1009,7 @@ def _by_public_author(noun: Token) -> bool:
         if child.dep_ == "prep" and child.lower_ == "by":
             if any(g.dep_ == "pobj" and _is_public(g) for g in child.children):
                 return True
-    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ in ("in", "according"):
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ == "in":
         return _is_public(_subject(noun.head.head))
     return False
 
