@@ -539,11 +539,11 @@ def in_past_perfect(verb: Token, steps: int = 3) -> bool:
     return False
 
 
-# Verbs that set a thing to a day ("pushed back to Sept. 17", "scheduled a hearing for April"): the day
-# they set it to is not in their tense.
+# Verbs that set a thing to a day ("pushed back to Sept. 17", "scheduled a hearing for April", "were aiming
+# for early May"): the day they set it to is not in their tense.
 DATE_MOVES = {
     "push", "extend", "delay", "postpone", "move", "defer", "reschedule", "bring", "set", "adjourn", "schedule",
-    "plan", "slate",
+    "plan", "slate", "aim", "target",
 }  # fmt: skip
 
 

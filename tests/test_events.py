@@ -87,7 +87,8 @@ CORPUS_FLOORS = {
     # Names in capitals organisations ("ENTSO-E", "SAG-AFTRA"): 0.899 / 0.890 / 0.582.
     # A funding round an investment, a record with no figure no result: 0.899 / 0.890 / 0.600.
     # A company licensing its content to another makes a deal: type 0.606.
-    "blind3": (195, {"recall": 0.895, "precision": 0.89, "type_accuracy": 0.605}),
+    # A month "aimed for" is not in the verb's tense: 0.905 / 0.890 / 0.612.
+    "blind3": (195, {"recall": 0.90, "precision": 0.89, "type_accuracy": 0.61}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /

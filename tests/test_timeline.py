@@ -157,7 +157,9 @@ QUALITY = {
     # A funding round an investment, a record with no figure no result: type 0.571 -> 0.594.
     # A company licensing its content makes a deal: 0.864 / 0.904 / 0.205 / 0.598 / 0.524; top floor 0.57 ->
     # 0.52: Reddit's licensing deal with Google, now one event of three sources, outranks a lead fact.
-    "blind3": (115, {"recall": 0.86, "precision": 0.90, "type_accuracy": 0.59, "top_precision": 0.52}, 0.21),
+    # A month "aimed for" is not in the verb's tense ("were aiming for early May", said in March): 0.873 /
+    # 0.904 / 0.199 / 0.606 / 0.524.
+    "blind3": (115, {"recall": 0.87, "precision": 0.90, "type_accuracy": 0.60, "top_precision": 0.52}, 0.20),
     # Blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories), written blind in the sixth
     # session of 2026-11-24 and read only by its summary line: recall 0.740, precision 0.882, duplicate rate
     # 0.235, type accuracy 0.467, top 0.773 with the code of the session's start (9883777); 0.495 and 0.818 by
