@@ -117,9 +117,13 @@ def test_corpus_floors(corpus):
 
     least, floors = CORPUS_FLOORS[corpus]
     scores = evaluate_events(*CORPORA[corpus])
-    assert scores.gold_mentions >= least
-    for name, floor in floors.items():
-        assert getattr(scores, name) >= floor, (name, getattr(scores, name))
+    gold_mentions = scores.gold_mentions
+    assert gold_mentions >= least
+    # Figures only in a failure's message: the misses and type errors of a blind corpus are not to be read
+    # (python -m nlp.evaluate <corpus> prints them for the others).
+    figures = {name: getattr(scores, name) for name in floors}
+    low = {name: round(value, 3) for name, value in figures.items() if value < floors[name]}
+    assert not low, low
 
 
 def test_actor_matching_is_by_name_words_or_country():

@@ -315,10 +315,14 @@ def test_merge_quality(corpus):
 
     least, floors, ceiling = QUALITY[corpus]
     scores = evaluate_timeline(*CORPORA[corpus])
-    assert scores.gold_facts >= least
-    for name, floor in floors.items():
-        assert getattr(scores, name) >= floor, (name, getattr(scores, name))
-    assert scores.duplicate_rate <= ceiling, scores.duplicates
+    gold_facts = scores.gold_facts
+    assert gold_facts >= least
+    # Figures only in a failure's message: the errors of a blind corpus are not to be read (python -m
+    # pipeline.evaluate <corpus> prints them for the others).
+    figures = {name: getattr(scores, name) for name in floors} | {"duplicate_rate": scores.duplicate_rate}
+    low = {name: round(value, 3) for name, value in figures.items() if value < floors.get(name, 0)}
+    high = round(figures["duplicate_rate"], 3) if figures["duplicate_rate"] > ceiling else None
+    assert not low and high is None, (low, high)
 
 
 def _member(n: int, sentence: str, actors: list[str], markets: list[str], trigger: str) -> Member:
