@@ -295,6 +295,11 @@ def _light() -> set[str]:
     return set(rule_tables().get("light", {}).get("lemmas", []))
 
 
+@lru_cache(maxsize=1)
+def _market_actors() -> frozenset[str]:
+    return frozenset(rule_tables().get("market_actors", {}).get("words", []))
+
+
 def event_type_of(
     token,
     key: str,
@@ -619,8 +624,8 @@ def _begins_no_offering(token: Token) -> bool:
         subject = token.head
     if subject is None or subject.ent_type_ or subject.pos_ != "NOUN":
         return False
-    words = set(rule_tables().get("market_actors", {}).get("words", [])) | OUTPUT_NOUNS | COMPANY_NOUNS
-    return subject.lemma_.lower() not in words
+    word = subject.lemma_.lower()
+    return word not in _market_actors() and word not in OUTPUT_NOUNS and word not in COMPANY_NOUNS
 
 
 def _counted(subject: Token) -> Token:
@@ -660,7 +665,7 @@ def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:
         return False
     if any(w.ent_type_ == "ORG" for w in object_tokens):
         return False
-    return subject.lemma_.lower() not in set(rule_tables().get("market_actors", {}).get("words", []))
+    return subject.lemma_.lower() not in _market_actors()
 
 
 def _state_joins_or_leaves(subject: Token | None, object_tokens: list[Token]) -> bool:

@@ -483,10 +483,15 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _attached_dates(
-    doc: Doc, sentence: Span, dates: list[DateMention], sentence_triggers: list[tuple[Token, str]]
+    doc: Doc,
+    sentence: Span,
+    dates: list[DateMention],
+    sentence_triggers: list[tuple[Token, str]],
+    text: str,
 ):
     """(trigger token, date, how it is attached, tree distance, whether it is the day the fact was said) for
-    each usable date of the sentence."""
+    each usable date of the sentence. ``text`` is the text the doc was parsed from (``doc.text`` is joined
+    again on every read)."""
     attached = []
     for mention in dates:
         if not (sentence.start_char <= mention.start < sentence.end_char):
@@ -508,8 +513,8 @@ def _attached_dates(
             # (but "at Thursday's closing price" brings the price)
             and not (
                 head.dep_ != "poss"
-                and not doc.text.startswith(("'s", "’s"), mention.end)
-                and INTRODUCED.search(doc.text[max(0, mention.start - 10) : mention.start])
+                and not text.startswith(("'s", "’s"), mention.end)
+                and INTRODUCED.search(text[max(0, mention.start - 10) : mention.start])
             )
         ):
             issued = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in head.head.children)
@@ -650,7 +655,9 @@ def candidates_in_doc(
             continue
         keys = dict((token.i, key) for token, key in sentence_triggers)
         dated: set[int] = set()
-        for token, mention, how, distance, said in _attached_dates(doc, sentence, dates, sentence_triggers):
+        for token, mention, how, distance, said in _attached_dates(
+            doc, sentence, dates, sentence_triggers, text
+        ):
             dated.add(token.i)
             if _past_told_as_future(doc, token, mention, published_day):
                 continue
