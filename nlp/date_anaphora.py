@@ -9,12 +9,15 @@ expression gives (never finer than its antecedent's).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from nlp.timex import interval
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from nlp.dates import DateMention
 
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
@@ -147,14 +150,89 @@ def anaphoric_dates(text: str, known: list[DateMention], reference: date | None 
     return found
 
 
+# "shares fell on Friday, a day after the chipmaker said it would cut jobs", "two days after asking",
+# "hours before Starbucks announced": the fact told after "after" or "before" is dated by the date of the
+# clause the phrase hangs on, moved back (after) or forward (before) by the count.
+OFFSET = re.compile(
+    rf"\b(?:{COUNT}\s+(?P<unit>day|week|month|year)s?|the\s+(?P<the>day)|(?:(?:an?|one|two|three|four|five|six|\d+)\s+)?(?P<hours>hours?|minutes?))"
+    r"\s+(?P<dir>after|before)",
+    re.I,
+)
+CLAUSE_FOLLOWS = re.compile(r"\s+[\w'‘\"“]")
+# "less than a week after", "about two hours before", "for 20 months after", "in the minutes before": a
+# count that is not the gap between two facts' dates.
+NOT_A_GAP = re.compile(
+    r"\b(?:less|more|fewer|other)\s+than\s+$|\b(?:under|over|nearly|almost|about|around|roughly|some|within|"
+    r"for|the|up\s+to|at\s+least|at\s+most)\s+$",
+    re.I,
+)
+
+
+def offset_phrase(doc: Doc, mention: DateMention) -> tuple[Token, int, int] | None:
+    """For a date that is an offset ("a day after"), the word it dates (the verb of the clause after
+    "after", or the noun the preposition takes) and the character span of that clause; else None."""
+    match = OFFSET.fullmatch(mention.text)
+    word = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
+    if word is None:
+        return None
+    word = word[0]
+    if word.dep_ == "mark" and word.head.pos_ in ("VERB", "AUX"):
+        dated, phrase = word.head, word.head
+    elif word.dep_ == "prep":
+        # "two days after asking ...": a clause, not a noun ("a week before its debut" names no act done)
+        dated = next((c for c in word.children if c.dep_ == "pcomp" and c.pos_ in ("VERB", "AUX")), None)
+        phrase = word
+    else:
+        return None
+    if dated is None:
+        return None
+    last = phrase.right_edge
+    return dated, phrase.left_edge.idx, last.idx + len(last.text)
+
+
+def offset_dates(doc: Doc, text: str, known: list[DateMention]) -> list[DateMention]:
+    """Offsets from a date of the same sentence ("on Friday, a day after ..."), resolved from it; none when
+    the clause they introduce has its own date, or the sentence no date to count from."""
+    from nlp.dates import DateMention
+
+    found = []
+    for match in OFFSET.finditer(text):
+        start, end = match.start(), match.end("dir")
+        if (
+            NOT_A_GAP.search(text[max(0, start - 20) : start])
+            or not CLAUSE_FOLLOWS.match(text, end)
+            or any(start < m.end and m.start < end for m in known)
+        ):
+            continue
+        mention = DateMention(start, end, text[start:end], None, None)
+        phrase = offset_phrase(doc, mention)
+        if phrase is None:
+            continue
+        _, low, high = phrase
+        sentence = phrase[0].sent
+        around = [m for m in known if sentence.start_char <= m.start < sentence.end_char]
+        if any(low <= m.start < high for m in around):
+            continue  # "a month after it became the largest shareholder in August": dated by itself
+        anchors = [m for m in around if _start(m) is not None and not m.is_vague and m.mod is None]
+        if not anchors:
+            continue
+        anchor = min(anchors, key=lambda m: abs(m.start - start))
+        groups = match.groupdict()
+        unit = (groups["unit"] or "day").lower()
+        count = 0 if groups["hours"] else _count(groups["count"])
+        count = -count if groups["dir"].lower() == "after" else count
+        resolved = _resolve(unit, count, anchor)
+        if resolved is not None:
+            found.append(replace(mention, value=resolved[0], precision=resolved[1]))
+    return found
+
+
 OF_THAT_YEAR = re.compile(r"\s+of\s+(?:that|the\s+same)\s+year\b", re.I)
 
 
 def of_that_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
     """``mentions`` with "November of that year" read as one date: the month in the year of the date
     before it (not "November" in the year nearest the publication, and "that year" a second date)."""
-    from dataclasses import replace
-
     result = []
     for mention in mentions:
         follow = OF_THAT_YEAR.match(text, mention.end) if mention.year_inferred else None

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nlp import grammar as g
-from nlp.date_anaphora import anaphoric_dates, of_that_year
+from nlp.date_anaphora import anaphoric_dates, of_that_year, offset_dates
 from nlp.pattern_scan import scanner
 from nlp.timex import interval
 
@@ -617,7 +617,9 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
     mentions = of_that_year(text, mentions)  # "In November of that year"
     # "On the same day", "a week later": dated by the mention before them.
-    return sorted(mentions + anaphoric_dates(text, mentions, day), key=lambda m: m.start)
+    mentions = sorted(mentions + anaphoric_dates(text, mentions, day), key=lambda m: m.start)
+    # "on Friday, a day after the chipmaker said": dated by the date of the clause the phrase hangs on.
+    return sorted(mentions + offset_dates(doc, text, mentions), key=lambda m: m.start)
 
 
 def find_dates(text: str, reference: date | datetime) -> list[DateMention]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from nlp.date_anaphora import OFFSET, offset_phrase
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
@@ -493,10 +494,20 @@ def _attached_dates(
     each usable date of the sentence. ``text`` is the text the doc was parsed from (``doc.text`` is joined
     again on every read)."""
     attached = []
-    for mention in dates:
-        if not (sentence.start_char <= mention.start < sentence.end_char):
-            continue
+    here = [m for m in dates if sentence.start_char <= m.start < sentence.end_char]
+    # The clauses dated by an offset ("a day after the chipmaker said ...") are no other date's.
+    offsets = {m.start: offset_phrase(doc, m) for m in here}
+    counted = [phrase[1:] for phrase in offsets.values() if phrase is not None]
+    for mention in here:
         if mention.is_vague or mention.value == "PRESENT_REF":
+            continue
+        offset = offsets[mention.start]
+        if offset is not None:
+            # "a day after the chipmaker said it would cut jobs": the date of a trigger in that clause.
+            dated, low, high = offset
+            chosen, distance = _attach(dated, sentence_triggers)
+            if low <= chosen.idx < high:
+                attached.append((chosen, mention, "after", distance, False))
             continue
         head = _date_head(doc, mention)
         if head is None:
@@ -530,6 +541,8 @@ def _attached_dates(
             chosen, distance = labelled, 1
         else:
             chosen, distance = _attach(head, sentence_triggers)
+        if any(low <= chosen.idx < high for low, high in counted):
+            continue
         attached.append((chosen, mention, _attachment(head), distance, _said_on(head, chosen)))
     # "It halted output on Friday, the company said on Monday": the day it was said is not the day of a
     # fact dated as finely in its own clause (a coarser date, "this year", leaves the day it was said).
@@ -730,9 +743,11 @@ def candidates_in_doc(
 def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:
     """Within a sentence, one candidate per date: the triggers of one dated fact are one fact; and one trigger
     dated twice, the second date inside the first ("next week, on May 7"), is one fact on the finer date."""
-    best: dict[tuple[int, str | None, str | None], Candidate] = {}
+    best: dict[tuple[int, str | None, str | None, int | None], Candidate] = {}
     for candidate in candidates:
-        key = (candidate.sentence_start, candidate.date.value, candidate.date.date_end)
+        # A date counted from another ("hours before Starbucks announced") dates another fact.
+        offset = candidate.date.start if OFFSET.fullmatch(candidate.date.text) else None
+        key = (candidate.sentence_start, candidate.date.value, candidate.date.date_end, offset)
         current = best.get(key)
         if current is None or _type_rank(candidate) < _type_rank(current):
             best[key] = candidate

@@ -28,6 +28,7 @@ from itertools import repeat
 
 import sqlite_utils
 
+from nlp.date_anaphora import OFFSET
 from nlp.event_types import family_words, trigger_family
 from nlp.timex import PRECISION_ORDER, interval
 
@@ -103,6 +104,9 @@ class Member:
     # TikTok), set by the merge: two mentions share an actor when one's actors meet the other's names.
     names: set[str] = field(init=False, default_factory=set)
     told: set[str] = field(init=False, default_factory=set)  # families of the trigger words its sentence says
+    # Dated by counting from another date of its sentence ("a day after it said ..."): a fact recalled beside
+    # the sentence's own, never what an article leads with.
+    counted: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.places = {m for m in self.markets if m[:1].isupper()}
@@ -112,6 +116,7 @@ class Member:
         self.span = _span(self.event_date, self.date_end)
         words = _family_words()
         self.told = {words[w] for w in self.words if w in words}
+        self.counted = bool(OFFSET.fullmatch(self.offsets[2] or ""))
 
 
 # An actor that is a common noun ("the agency") is looked for in other sentences while at most this many
@@ -566,7 +571,7 @@ def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
         key=lambda m: (
             m.independent,
             -PRECISION_ORDER[m.precision],
-            m.position <= leads.get(m.article_id, 0),
+            _leads_with(m, leads),
             m.confidence,
             -len(m.sentence),
         ),
@@ -593,6 +598,12 @@ def _event_row(cluster: Cluster, leads: dict[str, int]) -> dict:
     }
 
 
+def _leads_with(member: Member, leads: dict[str, int]) -> bool:
+    """Whether ``member`` is the fact its article leads with (a fact of its first dated sentence, not one
+    that sentence counts back to: "fell on Friday, a day after it said ...")."""
+    return member.position <= leads.get(member.article_id, 0) and not member.counted
+
+
 def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     """How much the news cared: each independent article that reports the fact counts, a whole point when
     it leads with it (its first dated fact: what the story is about) and less when it mentions it further
@@ -600,7 +611,7 @@ def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     takes three such recalls to outweigh one story written about the fact."""
     weights: dict[str, float] = {}
     for member in independent:
-        weight = 1.0 if member.position <= leads.get(member.article_id, 0) else RECALL_WEIGHT
+        weight = 1.0 if _leads_with(member, leads) else RECALL_WEIGHT
         weights[member.article_id] = max(weights.get(member.article_id, 0.0), weight)
     return sum(weights.values())
 
