@@ -653,3 +653,18 @@ def test_taking_a_post_told_as_a_replacement_or_as_becoming_its_holder_is_one_ac
     for member in (replaced, became):
         member.event_type = "other"
     assert len(cluster_members([replaced, became])) == 1
+
+
+def test_a_fact_counted_back_from_the_lead_sentence_s_date_is_no_lead():
+    # "Shares fell on Friday, a day after it said ...": the article is about Friday's fall; what it counts back
+    # to is recalled, and weighs as a recall does in the importance.
+    from dataclasses import replace
+
+    from pipeline.timeline import RECALL_WEIGHT, _importance
+
+    sentence = "Brava shares fell on Friday, a day after it said it would sell its Polish unit."
+    fall = replace(_member(1, sentence, ["Brava"], [], "fall"), offsets=(0, len(sentence), "Friday"))
+    sale = replace(_member(1, sentence, ["Brava"], [], "sell"), offsets=(0, len(sentence), "a day after"))
+    leads = {"a1": 0}
+    assert _importance([fall], leads) == 1.0
+    assert _importance([sale], leads) == RECALL_WEIGHT
