@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from nlp import grammar as g
 from nlp.timex import interval
 
 if TYPE_CHECKING:
@@ -238,8 +239,17 @@ def of_that_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
         follow = OF_THAT_YEAR.match(text, mention.end) if mention.year_inferred else None
         value = mention.value or ""
         # Only a mention followed by "of that year" looks back for its year (most are not).
+        # (not a month joined to it: "June and July of that year" are both of the year told before)
         antecedents = (
-            [m for m in result if m.end <= mention.start and _start(m) is not None] if follow else []
+            [
+                m
+                for m in result
+                if m.end <= mention.start
+                and _start(m) is not None
+                and not (m.year_inferred and AND_MONTH.fullmatch(text, m.end, mention.end))
+            ]
+            if follow
+            else []
         )
         if not (follow and re.match(r"\d{4}", value) and antecedents):
             result.append(mention)
@@ -257,6 +267,80 @@ def of_that_year(text: str, mentions: list[DateMention]) -> list[DateMention]:
             )
         )
     return result
+
+
+# "in June and July", "in March, April and May": a month joined to the month before it (a comma joins
+# only in a list that ends "and <month>": "in June, July saw a rise" names one month).
+AND_MONTH = re.compile(rf"(?P<link>,?\s+(?:and|or)\s+|,\s*)(?P<month>{g.MONTH})(?!\s*{g.DAY}\b)")
+# "that November": a month of the year told before it.
+THAT_MONTH = re.compile(rf"\b[Tt]hat\s+(?P<month>{g.MONTH})(?!\s*\d)")
+
+
+def _joined_month(text: str, mention: DateMention) -> re.Match | None:
+    """The month joined to a month mention ("June" in "in May and June"), if any."""
+    if (
+        mention.precision != "month"
+        or mention.date_end
+        or not re.fullmatch(g.MONTH, mention.text.split()[-1])
+    ):
+        return None
+    follow = AND_MONTH.match(text, mention.end)
+    if follow is not None and "," in follow.group("link") and not follow.group("link").strip(", "):
+        after = AND_MONTH.match(text, follow.end())
+        return follow if after is not None and after.group("link").strip(", ") else None
+    return follow
+
+
+def coordinated_months(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """``mentions`` with the months joined to a month ("in June and July", "March, April and May"); a month
+    given its year ("May of 2022", "July of that year") gives it to the months joined before it."""
+    from nlp.dates import DateMention
+
+    found = {m.start: m for m in mentions}
+    pending = sorted(found)
+    links: list[tuple[int, int]] = []  # (month, the month joined after it), by start
+    while pending:
+        mention = found[pending.pop(0)]
+        follow = _joined_month(text, mention)
+        if follow is None:
+            continue
+        start, end = follow.span("month")
+        links.append((mention.start, start))
+        if start not in found:
+            first, second = g.month_number(mention.text.split()[-1]), g.month_number(follow.group("month"))
+            value = f"{int(mention.value[:4]) + (second < first):04d}-{second:02d}"
+            found[start] = DateMention(
+                start, end, text[start:end], value, "month", None, None, mention.year_inferred
+            )
+            pending.insert(0, start)  # "March, April and May": April's joined month next
+    for first_start, second_start in reversed(links):  # the year flows back from the last month of a list
+        first, second = found[first_start], found[second_start]
+        if (
+            first.year_inferred
+            and not second.year_inferred
+            and re.fullmatch(r"\d{4}-\d{2}", second.value or "")
+        ):
+            wraps = g.month_number(second.text.split()[0]) < g.month_number(first.text.split()[-1])
+            value = f"{int(second.value[:4]) - wraps:04d}-{first.value[5:7]}"
+            found[first_start] = replace(first, value=value, year_inferred=False)
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def that_month(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """``mentions`` with the months of the year told before them: "launched in 2019 ... that November"."""
+    from nlp.dates import DateMention
+
+    found = {m.start: m for m in mentions}
+    for match in THAT_MONTH.finditer(text):
+        start, end = match.span()
+        before = [m for m in found.values() if m.end <= start and _start(m) is not None]
+        if start in found or any(m.start < end and start < m.end for m in found.values()) or not before:
+            continue
+        year = _start(max(before, key=lambda m: m.end)).year
+        found[start] = DateMention(
+            start, end, match.group(0), f"{year:04d}-{g.month_number(match.group('month')):02d}", "month"
+        )
+    return sorted(found.values(), key=lambda m: m.start)
 
 
 def _comparison_base(text: str, start: int) -> bool:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nlp import grammar as g
-from nlp.date_anaphora import anaphoric_dates, of_that_year, offset_dates
+from nlp.date_anaphora import anaphoric_dates, coordinated_months, of_that_year, offset_dates, that_month
 from nlp.pattern_scan import scanner
 from nlp.timex import interval
 
@@ -615,7 +615,10 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
     mentions = [_weekday_by_tense(doc, m, day) for m in mentions]
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
-    mentions = of_that_year(text, mentions)  # "In November of that year"
+    # "in June and July of that year", "that November": the months joined, then the year of the last (told
+    # before, "of that year") given to the first.
+    mentions = coordinated_months(text, mentions)
+    mentions = that_month(text, coordinated_months(text, of_that_year(text, mentions)))
     # "On the same day", "a week later": dated by the mention before them.
     mentions = sorted(mentions + anaphoric_dates(text, mentions, day), key=lambda m: m.start)
     # "on Friday, a day after the chipmaker said": dated by the date of the clause the phrase hangs on.

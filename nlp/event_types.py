@@ -207,9 +207,23 @@ def trigger_key(token: Token) -> str | None:
         and token.pos_ in ("VERB", "NOUN", "PROPN", "AUX")
         and token.dep_ not in ("amod", "compound")
         and not (token.pos_ != "VERB" and lemma in _verbs_only())
+        and not _orders_a_sequence(token, lemma)
     ):
         return lemma
     return None
+
+
+def _orders_a_sequence(token: Token, lemma: str) -> bool:
+    """ "cut rates four times, starting with a half-point move in September", "will open stores in phases,
+    beginning with Japan in May": a participle that orders the steps of the clause it hangs on, whose act is
+    that clause's, not a launch of its own."""
+    return (
+        lemma in ("start", "begin")
+        and token.tag_ == "VBG"
+        and token.dep_ in ("advcl", "xcomp", "conj")
+        and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+        and not any(c.dep_ in ("dobj", "nsubj") for c in token.children)
+    )
 
 
 def _is_negated(token: Token) -> bool:

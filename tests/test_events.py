@@ -163,6 +163,17 @@ def test_a_fact_counted_from_another_s_date_gets_its_own_candidate():
     assert [c.date.value for c in analysis.candidates] == ["2025-09-09", "2025-09-09"]
 
 
+def test_starting_with_orders_the_steps_of_the_clause_it_hangs_on():
+    from nlp.analyze import analyze_texts
+
+    # "starting with Japan in May" is the first step of the opening, not a launch of its own.
+    text = "Lumo said on Monday it would open shops across Asia in phases, starting with Japan in May."
+    [analysis] = analyze_texts([(text, date(2025, 1, 8))])
+    assert [(c.trigger, c.date.value) for c in analysis.candidates if c.date.value == "2025-05"] == [
+        ("open", "2025-05")
+    ]
+
+
 def test_plans_are_forecasts_and_imminent_steps_are_not():
     from datetime import date
 
