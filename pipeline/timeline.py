@@ -41,6 +41,9 @@ CLOSE_TYPES = {
 TEXT_SIMILARITY = 0.12
 # ... and from which two sentences of different types on the same day report one fact.
 DIFFERENT_TYPE_SIMILARITY = 0.25
+# ... or the words around their dates (their own clauses), alike from this share.
+NEAR_SIMILARITY = 0.2
+NEAR_CHARACTERS = 70
 # ... and from which they report one fact even with no actor or place in common.
 UNRELATED_SIMILARITY = 0.3
 # ... and from which two sentences of one article restate one fact.
@@ -93,6 +96,8 @@ class Member:
     words: set[str] = field(default_factory=set)
     position: int = 0  # where its sentence starts in the article's text
     offsets: tuple = (None, None, None)  # its sentence's start and end, and its date's text, as stored
+    # The words around its date (the fact's own clause, more than the sentence's background).
+    near: set[str] = field(default_factory=set)
     # Derived once: the merge compares them many times.
     places: set[str] = field(init=False)
     sectors: set[str] = field(init=False)
@@ -164,6 +169,11 @@ def _family_words() -> dict[str, str]:
 
 def _is_year(word: str) -> bool:
     return len(word) == 4 and word[:2] in ("19", "20") and word.isdigit()
+
+
+def _near_words(sentence: str, at: int) -> set[str]:
+    """The content words of ``sentence`` within NEAR_CHARACTERS of ``at`` (where its date starts)."""
+    return _content_words(sentence[max(0, at - NEAR_CHARACTERS) : at + NEAR_CHARACTERS])
 
 
 def _content_words(sentence: str) -> set[str]:
@@ -247,6 +257,13 @@ def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
     return shared / union if union > 0 else 0.0
 
 
+def _near_similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
+    """Weighted Jaccard of the words around two mentions' dates."""
+    shared = sum(map(rarity.get, a.near & b.near, repeat(1.0)))
+    union = sum(map(rarity.get, a.near | b.near, repeat(1.0))) if shared else 1.0
+    return shared / union if union > 0 else 0.0
+
+
 def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> float:
     """A score above 0 when ``member`` reports the fact of ``cluster``; higher is a better match.
 
@@ -306,7 +323,11 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
         if OTHER in (member.event_type, other.event_type):
             # An untyped mention says too little for the day alone to make it the same fact.
             untyped_pair = same_actor and member.event_type == other.event_type
-            if same_trigger or similarity >= (OTHER_ACTOR_SIMILARITY if untyped_pair else OTHER_SIMILARITY):
+            if (
+                same_trigger
+                or similarity >= (OTHER_ACTOR_SIMILARITY if untyped_pair else OTHER_SIMILARITY)
+                or (same_actor and _near_similarity(member, other, rarity) >= NEAR_SIMILARITY)
+            ):
                 best = max(best, 0.5 + similarity + (0.2 if same_day else 0.0))
         elif _types_agree(member.event_type, other.event_type):
             if same_day or same_slot or same_trigger or similarity >= TEXT_SIMILARITY:
@@ -321,7 +342,11 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
                 or (member.event_type == other.event_type and member.event_type in PLACE_FACTS)
             ):
                 best = max(best, 0.5 + similarity)  # "the October shutdown" joins the shutdown of 4 October
-        elif same_day and (similarity >= DIFFERENT_TYPE_SIMILARITY or (same_trigger and same_actor)):
+        elif same_day and (
+            similarity >= DIFFERENT_TYPE_SIMILARITY
+            or (same_trigger and same_actor)
+            or (same_actor and _near_similarity(member, other, rarity) >= NEAR_SIMILARITY)
+        ):
             # Types can differ on one fact ("signed a regulation" read as a ban by one outlet and as a rule by
             # another): the same verb of the same actor on the same day is the same act.
             best = max(best, similarity + (0.2 if same_trigger else 0.0))
@@ -340,7 +365,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 5
+MERGE_RULES = 6
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
@@ -364,7 +389,8 @@ def _load_members(
     # table, would scan every candidate once per group instead).
     rows = db.execute(
         f"""select c.id, c.article_id, c.published_at, c.sentence, c.event_date, c.date_precision, c.date_end,
-                  c.event_type, c.trigger, c.actors, c.markets, c.confidence, c.char_start, c.char_end, c.date_text
+                  c.event_type, c.trigger, c.actors, c.markets, c.confidence, c.char_start, c.char_end, c.date_text,
+                  c.date_char_start
            from temp.merge_rows m cross join event_candidates c on c.rowid = m.row and c.id = m.id
            where {MERGED}"""
     )
@@ -383,6 +409,7 @@ def _load_members(
             _content_words(row[3]),
             row[12] or 0,
             row[12:15],
+            _near_words(row[3], (row[15] or 0) - (row[12] or 0)),
         )
         if member.span is not None:
             members.append(member)
