@@ -53,8 +53,13 @@ BLIND3 = FIXTURES / "blind3"
 BLIND4 = FIXTURES / "blind4"
 # Written blind in the seventh session of 2026-11-24 (25 articles by 6 outlets on 5 stories): a country's
 # bans of foreign apps, chip export controls, a headset's roll-out, app store lawsuits, a design software
-# maker's failed takeover and listing. Only its summary lines are read.
+# maker's failed takeover and listing. Only its summary lines were read until the eighth session, when
+# blind6 took its place; a development corpus since.
 BLIND5 = FIXTURES / "blind5"
+# Written blind in the eighth session of 2026-11-24 (25 articles by 6 outlets on 5 stories): a crypto
+# exchange's collapse, duties on imported electric cars, attacks on shipping, an AI company's board crisis, a
+# games console's launch. Only its summary lines are read.
+BLIND6 = FIXTURES / "blind6"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -65,6 +70,7 @@ CORPORA = {
     "blind3": (BLIND3, BLIND3 / "events.toml"),
     "blind4": (BLIND4, BLIND4 / "events.toml"),
     "blind5": (BLIND5, BLIND5 / "events.toml"),
+    "blind6": (BLIND6, BLIND6 / "events.toml"),
 }
 
 
