@@ -60,7 +60,8 @@ CORPUS_FLOORS = {
     "unseen": (150, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.875}),
     # A present perfect dated to the publication day only in the lede, and a state kept ("remained closed")
     # no act: precision dev2 0.949 -> 0.960, fresh 0.945 -> 0.966, blind2 0.935 -> 0.961, no recall lost.
-    "dev2": (170, {"recall": 0.94, "precision": 0.955, "type_accuracy": 0.865}),
+    # Eighth session: "more than tripled" a financial fact: 0.953 / 0.961 / 0.871 (Fubo's shares found).
+    "dev2": (170, {"recall": 0.95, "precision": 0.96, "type_accuracy": 0.87}),
     # fresh: type accuracy 0.732 -> 0.728 (floor 0.73 -> 0.725) when "deliveries fell 13.5% in the April-June
     # quarter" became a candidate of that quarter: the gold dates the fact by its report ("earlier this
     # month"), and the new candidate matches another gold fact of the article's quarter, of another type.
@@ -89,7 +90,9 @@ CORPUS_FLOORS = {
     # A funding round an investment, a record with no figure no result: 0.899 / 0.890 / 0.600.
     # A company licensing its content to another makes a deal: type 0.606.
     # A month "aimed for" is not in the verb's tense: 0.905 / 0.890 / 0.612.
-    "blind3": (195, {"recall": 0.90, "precision": 0.89, "type_accuracy": 0.61}),
+    # Eighth session: job cuts ("cut jobs", "laid off") are facts: 0.905 / 0.885 / 0.624, precision floor 0.89
+    # -> 0.885 ("has cut about 15,000 jobs since last summer", a state dated to the publication, is a stray).
+    "blind3": (195, {"recall": 0.90, "precision": 0.885, "type_accuracy": 0.62}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
@@ -105,7 +108,9 @@ CORPUS_FLOORS = {
     # Eighth session, a fact counted from another's date ("a day after it said ...") its own candidate: type
     # accuracy 0.533 -> 0.526, floor 0.53 -> 0.525 (summary line only; its timeline's type accuracy rose, 0.519
     # -> 0.524).
-    "blind4": (140, {"recall": 0.84, "precision": 0.90, "type_accuracy": 0.525}),
+    # Job cuts, a regulator's summons and a tripled price are facts: 0.844 / 0.894 / 0.533, precision floor
+    # 0.90 -> 0.89 (summary line only: which candidate is a stray was not read).
+    "blind4": (140, {"recall": 0.84, "precision": 0.89, "type_accuracy": 0.53}),
     # blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories: India's bans of Chinese apps, US
     # export controls on Nvidia's chips, Apple's Vision Pro roll-out, Epic's app store lawsuits, Figma's failed
     # sale to Adobe and its listing), written blind in the seventh session by a helper who read no rule; read
@@ -178,6 +183,24 @@ def test_starting_with_orders_the_steps_of_the_clause_it_hangs_on():
     [analysis] = analyze_texts([(text, date(2025, 1, 8))])
     assert [(c.trigger, c.date.value) for c in analysis.candidates if c.date.value == "2025-05"] == [
         ("open", "2025-05")
+    ]
+
+
+def test_a_regulator_s_summons_job_cuts_and_a_tripled_price_are_facts():
+    from nlp.analyze import analyze_texts
+
+    texts = [
+        "Poland's competition office summoned Brava on Tuesday over its delivery fees.",
+        "Brava cut 900 jobs at its Gdansk depot on Tuesday.",
+        "Brava laid off 900 workers on Tuesday.",
+        "Brava's shares tripled on Tuesday after the takeover offer.",
+    ]
+    analyses = analyze_texts([(text, date(2025, 3, 6)) for text in texts])
+    assert [[(c.trigger, c.event_type) for c in a.candidates] for a in analyses] == [
+        [("summon", "regulation")],
+        [("cut jobs", "other")],
+        [("lay off", "other")],
+        [("triple", "financial")],
     ]
 
 
