@@ -100,6 +100,11 @@ REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm
 # Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
 QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 # A preposition just before a date: the date is an adverbial of its clause, not a label of the noun after it.
+# What would have happened, in the clause before a date: "the rule, which would have capped exports from 15
+# May" (the date of no fact).
+COUNTERFACTUAL = re.compile(
+    r"\b(?:would|could|might)(?:n't|\s+not)?\s+have\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ne|t)\b[^,;:.]*$", re.I
+)
 INTRODUCED = re.compile(r"\b(?:[Oo]n|[Ii]n|[Aa]t|[Dd]uring|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom)\s+$")
 # Occasions at which things are done: "cut rates at its December meeting", "unveiled at its June event".
 OCCASION_NOUNS = {"meeting", "session", "summit", "conference", "event", "gathering", "assembly", "congress"}
@@ -534,7 +539,12 @@ def _attached_dates(
                 # and so is "the Commission's 2016 order": the year its issuer made it.
                 continue
             labelled = head.head
-        if _is_comparison_scope(head) or _is_comparison_base(head) or _in_concession(head, sentence_triggers):
+        if (
+            _is_comparison_scope(head)
+            or _is_comparison_base(head)
+            or _in_concession(head, sentence_triggers)
+            or COUNTERFACTUAL.search(text[max(sentence.start_char, mention.start - 120) : mention.start])
+        ):
             continue
         # A date that labels a trigger noun is that noun's, not the date of the verb acting on it.
         if labelled is not None and any(token.i == labelled.i for token, _ in sentence_triggers):

@@ -204,6 +204,17 @@ def test_a_regulator_s_summons_job_cuts_and_a_tripled_price_are_facts():
     ]
 
 
+def test_a_date_of_what_would_have_happened_is_no_fact_date():
+    from nlp.analyze import analyze_texts
+
+    text = (
+        "Lawmakers last week scrapped the Brava levy, which would have charged carriers a fee from 1 July, "
+        "a change few would have predicted a year ago."
+    )
+    [analysis] = analyze_texts([(text, date(2025, 3, 6))])
+    assert [(c.trigger, c.date.value) for c in analysis.candidates] == [("scrap", "2025-W09")]
+
+
 def test_plans_are_forecasts_and_imminent_steps_are_not():
     from datetime import date
 

@@ -208,10 +208,13 @@ QUALITY = {
     # With all the session's rules (8a634c4): 0.798 / 0.981 / 0.160 / 0.558 / 0.750, against 0.798 / 0.981 /
     # 0.152 / 0.573 / 0.792 at its start: no gain on news no rule was chosen by (within one or two events).
     # Eighth session: blind6 took its place as the blind corpus and its errors were read (a development corpus
-    # since). A regulator's summons and job cuts are facts: recall 0.798 -> 0.817, duplicates 0.157.
+    # since). A regulator's summons and job cuts are facts: recall 0.798 -> 0.817, duplicates 0.157. A date
+    # of what would have happened is no fact's: 0.807 (floor 0.815 -> 0.805; "a reversal few would have
+    # predicted a year ago", a forecast dated 2024, had matched Apple's commission of January 2024 by its
+    # year and actor alone), type 0.562, duplicates 0.159.
     "blind5": (
         105,
-        {"recall": 0.815, "precision": 0.98, "type_accuracy": 0.555, "top_precision": 0.75},
+        {"recall": 0.805, "precision": 0.98, "type_accuracy": 0.56, "top_precision": 0.75},
         0.16,
     ),
     # Blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories), written blind in the eighth session
