@@ -699,7 +699,9 @@ def candidates_in_doc(
                 published_day,
                 announced=said and _before(mention, published_day),
             )
-            if event_type is None:
+            if event_type is None or (date_from == "published" and event_type != "financial"):
+                # A state since a date is a fact as of publication only as a figure ("shares have fallen
+                # since January"), not an act ("has cut 15,000 jobs since last summer").
                 continue
             confidence = (
                 0.5 + (0.15 if distance <= 3 else 0.0) + PRECISION_BONUS.get(mention.precision or "", 0)
