@@ -259,10 +259,13 @@ def _governed_trigger(token: Token) -> Token | None:
         # "its deal with Hims, meant to steer patients, collapsed in June": the subject the verbs share.
         children += [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     # "approved for weight loss": a purpose is not what the verb acts on ("filed for bankruptcy" is).
+    # "During Trump's visit, Nvidia agreed to ...": what went on around the act is not what it acts on.
     preps = [
         c
         for c in token.children
-        if c.dep_ == "prep" and (c.lower_ != "for" or token.lemma_.lower() in PURPOSE_OBJECT_VERBS)
+        if c.dep_ == "prep"
+        and (c.lower_ != "for" or token.lemma_.lower() in PURPOSE_OBJECT_VERBS)
+        and c.lower_ not in ("during", "amid", "despite")
     ]
     # "walked away from the deal": the preposition may hang on the particle.
     preps += [

@@ -118,8 +118,9 @@ CORPUS_FLOORS = {
     # only by its summary line. 0.910 / 0.985 / 0.619 with the code of the session's start (7d0bb07) and with
     # its first rules (ffefda2); 0.916 / 0.985 / 0.615 with all of them (8a634c4).
     # Eighth session: blind6 took its place as the blind corpus, and its errors were read (a development
-    # corpus since); unchanged by the session's rules so far.
-    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.61}),
+    # corpus since). A regulator's summons, job cuts, a tripled price, what went on around a light verb not
+    # what it acts on: 0.916 / 0.986 / 0.632.
+    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.63}),
     # blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories: FTX's collapse, the EU's duties on
     # Chinese electric cars, attacks on Red Sea shipping, OpenAI's board crisis and after, Nintendo's Switch 2),
     # written blind in the eighth session by a helper who read no rule; read only by its summary line. 0.843 /
@@ -228,6 +229,14 @@ def test_a_state_since_a_date_is_a_fact_of_the_publication_day_only_as_a_figure(
         ("financial", "2025-03-06", "published")
     ]
     assert second.candidates == []
+
+
+def test_what_went_on_around_a_light_verb_is_not_what_it_acts_on():
+    from nlp.analyze import analyze_texts
+
+    text = "During President Macron's visit to India last week, Airbus agreed to supply IndiGo with 30 jets."
+    [analysis] = analyze_texts([(text, date(2025, 3, 20))])
+    assert [(c.trigger, c.event_type) for c in analysis.candidates] == [("agree", "deal")]
 
 
 def test_plans_are_forecasts_and_imminent_steps_are_not():
