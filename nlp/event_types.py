@@ -400,6 +400,8 @@ def event_type_of(
     ):
         # "ordered the company to stop processing Italians' data": an order to stop is a ban
         event_type = "ban"
+    if event_type == "market_exit" and _stop_ordered_by_state(token):
+        event_type = "ban"  # "US officials told it to stop exporting its chips to China"
     if key in INCEPTION_LEMMAS and _is_rate_path(token):
         event_type = "regulation"  # "the ECB started its easing cycle in June": its first cut
     if key in ("flight", "fly") and not any(c.lower_ in FIRST_FLIGHTS for c in token.children):
@@ -989,6 +991,19 @@ def _by_public_body(token: Token) -> bool:
             if any(f" {word} " in f" {subject} " for word in words):
                 return True
     return False
+
+
+INSTRUCTING_VERBS = {"tell", "order", "instruct", "direct", "require", "force", "compel"}
+OFFICIALS = {"official", "officials", "authorities", "government", "regulators", "ministry"}
+
+
+def _stop_ordered_by_state(token: Token) -> bool:
+    """An exit a government instructs: "officials told it to stop exporting", "Beijing forced it to halt"."""
+    head = token.head
+    if token.dep_ != "xcomp" or head.lemma_.lower() not in INSTRUCTING_VERBS:
+        return False
+    who = _agent(head) if any(c.dep_ == "nsubjpass" for c in head.children) else _subject(head)
+    return who is not None and (who.lemma_.lower() in OFFICIALS or who.lower_ in OFFICIALS or _is_public(who))
 
 
 def _is_obligation(token: Token) -> bool:

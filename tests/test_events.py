@@ -65,7 +65,8 @@ CORPUS_FLOORS = {
     # fresh: type accuracy 0.732 -> 0.728 (floor 0.73 -> 0.725) when "deliveries fell 13.5% in the April-June
     # quarter" became a candidate of that quarter: the gold dates the fact by its report ("earlier this
     # month"), and the new candidate matches another gold fact of the article's quarter, of another type.
-    "fresh": (190, {"recall": 0.89, "precision": 0.96, "type_accuracy": 0.735}),
+    # Eighth session: an exit a government tells a company to make is a ban: type 0.737 -> 0.749.
+    "fresh": (190, {"recall": 0.89, "precision": 0.96, "type_accuracy": 0.745}),
     # blind2: type accuracy 0.497 -> 0.503 with a return to profit typed as a result.
     # Sixth session: "began to question", "began to struggle" (to begin a verb that names no act) make no
     # candidate: recall 0.913 -> 0.903 (floor 0.91 -> 0.90; two gold mentions were matched only by such
@@ -119,8 +120,8 @@ CORPUS_FLOORS = {
     # its first rules (ffefda2); 0.916 / 0.985 / 0.615 with all of them (8a634c4).
     # Eighth session: blind6 took its place as the blind corpus, and its errors were read (a development
     # corpus since). A regulator's summons, job cuts, a tripled price, what went on around a light verb not
-    # what it acts on: 0.916 / 0.986 / 0.632.
-    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.63}),
+    # what it acts on: 0.916 / 0.986 / 0.632. An exit a government tells a company to make a ban: type 0.647.
+    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.645}),
     # blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories: FTX's collapse, the EU's duties on
     # Chinese electric cars, attacks on Red Sea shipping, OpenAI's board crisis and after, Nintendo's Switch 2),
     # written blind in the eighth session by a helper who read no rule; read only by its summary line. 0.843 /
@@ -427,6 +428,13 @@ def test_a_year_before_an_issuer_s_document_dates_it_and_an_unowned_one_labels_i
 def test_a_public_order_to_stop_is_a_ban():
     text = "The data protection authority on Friday ordered Orvane to stop processing its users' data."
     assert [t for t, _ in _typed(text, date(2024, 9, 20))] == ["ban"]
+
+
+def test_an_exit_a_government_tells_a_company_to_make_is_a_ban():
+    text = "Orvane said on Friday that Brazilian officials had told it to stop selling its scooters in the country."
+    assert [t for t, _ in _typed(text, date(2024, 9, 20))] == ["ban"]
+    text = "Orvane's board told its chief executive on Friday to stop selling shares in the company."
+    assert [t for t, _ in _typed(text, date(2024, 9, 20))] != ["ban"]
 
 
 def test_nouns_of_approval_settlement_and_contract_families_are_triggers():
