@@ -341,6 +341,8 @@ def event_type_of(
     for _ in range(2):  # "agreed to begin talks": a light clause's own object, once more
         if key in _light() and (governed := _governed_trigger(token)) is not None:
             token, key = governed, trigger_key(governed) or governed.lemma_.lower()
+    if token is original and _presents_an_offering(token, key):
+        key = "launch"  # "Apple announced on Wednesday a new version of Vision Pro", "the headset reaches stores"
     if key in INCEPTION_LEMMAS and any(
         c.dep_ == "xcomp"
         and c.pos_ == "VERB"
@@ -995,6 +997,21 @@ def _by_public_body(token: Token) -> bool:
 
 INSTRUCTING_VERBS = {"tell", "order", "instruct", "direct", "require", "force", "compel"}
 OFFICIALS = {"official", "officials", "authorities", "government", "regulators", "ministry"}
+
+
+ANNOUNCING = {"announce", "present", "show", "reveal"}
+REACHING = {"reach", "hit"}
+SHOP_WORDS = {"store", "shop", "shelf", "showroom", "dealership"}
+
+
+def _presents_an_offering(token: Token, key: str) -> bool:
+    """An announcement whose object is a product ("announced a new version of Vision Pro": [offerings] in
+    triggers.toml), or a product reaching the shops ("the headset reaches stores on 22 October")."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    if key in REACHING:
+        return any(c.lemma_.lower() in SHOP_WORDS for c in objects)
+    words = set(rule_tables().get("offerings", {}).get("words", []))
+    return key in ANNOUNCING and any(c.lemma_.lower() in words or c.ent_type_ == "PRODUCT" for c in objects)
 
 
 def _stop_ordered_by_state(token: Token) -> bool:

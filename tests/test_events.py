@@ -121,7 +121,8 @@ CORPUS_FLOORS = {
     # Eighth session: blind6 took its place as the blind corpus, and its errors were read (a development
     # corpus since). A regulator's summons, job cuts, a tripled price, what went on around a light verb not
     # what it acts on: 0.916 / 0.986 / 0.632. An exit a government tells a company to make a ban: type 0.647.
-    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.645}),
+    # A product announced or reaching the shops a launch: 0.662.
+    "blind5": (160, {"recall": 0.915, "precision": 0.98, "type_accuracy": 0.66}),
     # blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories: FTX's collapse, the EU's duties on
     # Chinese electric cars, attacks on Red Sea shipping, OpenAI's board crisis and after, Nintendo's Switch 2),
     # written blind in the eighth session by a helper who read no rule; read only by its summary line. 0.843 /
@@ -435,6 +436,15 @@ def test_an_exit_a_government_tells_a_company_to_make_is_a_ban():
     assert [t for t, _ in _typed(text, date(2024, 9, 20))] == ["ban"]
     text = "Orvane's board told its chief executive on Friday to stop selling shares in the company."
     assert [t for t, _ in _typed(text, date(2024, 9, 20))] != ["ban"]
+
+
+def test_a_product_announced_or_reaching_the_shops_is_a_launch():
+    assert _typed("Samsung announced a new version of its folding phone on Tuesday.", date(2024, 9, 20)) == [
+        ("launch", "2024-09-17")
+    ]
+    text = "Orvane's scooter reached shops in Spain and Portugal on Tuesday."
+    assert [t for t, _ in _typed(text, date(2024, 9, 20))] == ["market_entry"]
+    assert [t for t, _ in _typed("Samsung announced a loss on Tuesday.", date(2024, 9, 20))] != ["launch"]
 
 
 def test_nouns_of_approval_settlement_and_contract_families_are_triggers():

@@ -213,10 +213,11 @@ QUALITY = {
     # only as a figure ("Meta's Quest 3 has sold for $499 since October" no fact): duplicates 0.151, type 0.567.
     # What went on around a light verb is not what it acts on ("During Trump's visit ..., Nvidia agreed to
     # supply ..." a deal, not a visit): type 0.577. An exit a government tells a company to make a ban
-    # ("US officials had told it to stop exporting"): 0.587.
+    # ("US officials had told it to stop exporting"): 0.587. A product announced ("announced a new version
+    # of Vision Pro") or reaching the shops a launch: 0.606.
     "blind5": (
         105,
-        {"recall": 0.805, "precision": 0.98, "type_accuracy": 0.585, "top_precision": 0.75},
+        {"recall": 0.805, "precision": 0.98, "type_accuracy": 0.60, "top_precision": 0.75},
         0.155,
     ),
     # Blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories), written blind in the eighth session
