@@ -171,7 +171,8 @@ NOT_A_GAP = re.compile(
 
 def offset_phrase(doc: Doc, mention: DateMention) -> tuple[Token, int, int] | None:
     """For a date that is an offset ("a day after"), the word it dates (the verb of the clause after
-    "after", or the noun the preposition takes) and the character span of that clause; else None."""
+    "after", "a day after the chipmaker said", or of the clause it takes, "two days after asking") and the
+    character span of that clause; else None (a noun, "a week before its debut", names no act done)."""
     match = OFFSET.fullmatch(mention.text)
     word = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
     if word is None:

@@ -99,12 +99,12 @@ DOCUMENT_NOUNS = {
 REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 # Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
 QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
-# A preposition just before a date: the date is an adverbial of its clause, not a label of the noun after it.
 # What would have happened, in the clause before a date: "the rule, which would have capped exports from 15
 # May" (the date of no fact).
 COUNTERFACTUAL = re.compile(
     r"\b(?:would|could|might)(?:n't|\s+not)?\s+have\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ne|t)\b[^,;:.]*$", re.I
 )
+# A preposition just before a date: the date is an adverbial of its clause, not a label of the noun after it.
 INTRODUCED = re.compile(r"\b(?:[Oo]n|[Ii]n|[Aa]t|[Dd]uring|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom)\s+$")
 # Occasions at which things are done: "cut rates at its December meeting", "unveiled at its June event".
 OCCASION_NOUNS = {"meeting", "session", "summit", "conference", "event", "gathering", "assembly", "congress"}
