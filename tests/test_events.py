@@ -75,7 +75,8 @@ CORPUS_FLOORS = {
     # Seventh session (blind2 a development corpus since): 0.903 / 0.961 / 0.509 -> 0.903 / 0.966 / 0.552 by
     # type rules (a thing's move no market's, a start with nothing launched, "entered into a partnership", an
     # inquiry's report) and a past-perfect limit read in the past.
-    "blind2": (195, {"recall": 0.90, "precision": 0.96, "type_accuracy": 0.55}),
+    # Eighth session: job cuts facts, and "defaulted" a financial fact: 0.918 / 0.967 / 0.571.
+    "blind2": (195, {"recall": 0.915, "precision": 0.965, "type_accuracy": 0.57}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -198,6 +199,7 @@ def test_a_regulator_s_summons_job_cuts_and_a_tripled_price_are_facts():
         "Brava cut 900 jobs at its Gdansk depot on Tuesday.",
         "Brava laid off 900 workers on Tuesday.",
         "Brava's shares tripled on Tuesday after the takeover offer.",
+        "China Evergrande Group defaulted on its dollar bonds on Tuesday.",
     ]
     analyses = analyze_texts([(text, date(2025, 3, 6)) for text in texts])
     assert [[(c.trigger, c.event_type) for c in a.candidates] for a in analyses] == [
@@ -205,6 +207,7 @@ def test_a_regulator_s_summons_job_cuts_and_a_tripled_price_are_facts():
         [("cut jobs", "other")],
         [("lay off", "other")],
         [("triple", "financial")],
+        [("default", "financial")],
     ]
 
 
