@@ -169,6 +169,11 @@ NOT_A_GAP = re.compile(
 )
 
 
+def is_offset(date_text: str) -> bool:
+    """Whether a date's text is an offset from another date ("a day after", "hours before")."""
+    return OFFSET.fullmatch(date_text) is not None
+
+
 def offset_phrase(doc: Doc, mention: DateMention) -> tuple[Token, int, int] | None:
     """For a date that is an offset ("a day after"), the word it dates (the verb of the clause after
     "after", "a day after the chipmaker said", or of the clause it takes, "two days after asking") and the

@@ -74,6 +74,8 @@ COMPANY_NOUNS = {
 }
 # Prepositions that set the circumstances of an act, not what it acts on: "with the deadline arriving".
 CIRCUMSTANCE_PREPOSITIONS = frozenset({"with", "amid", "despite", "after", "before", "following", "during"})
+# ... of which those that name only what went on around it: "During Trump's visit, Nvidia agreed to ...".
+SURROUNDINGS = frozenset({"during", "amid", "despite"})
 # What a business reopens under when it starts again as a new one: "under the new name", "under its brand".
 BRAND_NOUNS = {"name", "brand", "banner", "label"}
 # Verbs that end what was planned or agreed.
@@ -265,7 +267,7 @@ def _governed_trigger(token: Token) -> Token | None:
         for c in token.children
         if c.dep_ == "prep"
         and (c.lower_ != "for" or token.lemma_.lower() in PURPOSE_OBJECT_VERBS)
-        and c.lower_ not in ("during", "amid", "despite")
+        and c.lower_ not in SURROUNDINGS
     ]
     # "walked away from the deal": the preposition may hang on the particle.
     preps += [
@@ -1004,14 +1006,20 @@ REACHING = {"reach", "hit"}
 SHOP_WORDS = {"store", "shop", "shelf", "showroom", "dealership"}
 
 
+@lru_cache(maxsize=1)
+def _offerings() -> frozenset[str]:
+    return frozenset(rule_tables().get("offerings", {}).get("words", []))
+
+
 def _presents_an_offering(token: Token, key: str) -> bool:
     """An announcement whose object is a product ("announced a new version of Vision Pro": [offerings] in
     triggers.toml), or a product reaching the shops ("the headset reaches stores on 22 October")."""
+    if key not in REACHING and key not in ANNOUNCING:
+        return False
     objects = [c for c in token.children if c.dep_ == "dobj"]
     if key in REACHING:
         return any(c.lemma_.lower() in SHOP_WORDS for c in objects)
-    words = set(rule_tables().get("offerings", {}).get("words", []))
-    return key in ANNOUNCING and any(c.lemma_.lower() in words or c.ent_type_ == "PRODUCT" for c in objects)
+    return any(c.lemma_.lower() in _offerings() or c.ent_type_ == "PRODUCT" for c in objects)
 
 
 def _stop_ordered_by_state(token: Token) -> bool:

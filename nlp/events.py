@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from nlp.date_anaphora import OFFSET, offset_phrase
+from nlp.date_anaphora import is_offset, offset_phrase
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
@@ -758,7 +758,7 @@ def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:
     best: dict[tuple[int, str | None, str | None, int | None], Candidate] = {}
     for candidate in candidates:
         # A date counted from another ("hours before Starbucks announced") dates another fact.
-        offset = candidate.date.start if OFFSET.fullmatch(candidate.date.text) else None
+        offset = candidate.date.start if is_offset(candidate.date.text) else None
         key = (candidate.sentence_start, candidate.date.value, candidate.date.date_end, offset)
         current = best.get(key)
         if current is None or _type_rank(candidate) < _type_rank(current):

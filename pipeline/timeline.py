@@ -28,7 +28,7 @@ from itertools import repeat
 
 import sqlite_utils
 
-from nlp.date_anaphora import OFFSET
+from nlp.date_anaphora import is_offset
 from nlp.event_types import family_words, trigger_family
 from nlp.timex import PRECISION_ORDER, interval
 
@@ -121,7 +121,7 @@ class Member:
         self.span = _span(self.event_date, self.date_end)
         words = _family_words()
         self.told = {words[w] for w in self.words if w in words}
-        self.counted = bool(OFFSET.fullmatch(self.offsets[2] or ""))
+        self.counted = is_offset(self.offsets[2] or "")
 
 
 # An actor that is a common noun ("the agency") is looked for in other sentences while at most this many
@@ -250,18 +250,30 @@ def _rarity(members: list[Member]) -> dict[str, float]:
     return {word: math.log(1 + total / count) for word, count in counts.items()}
 
 
-def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
-    """Weighted Jaccard of two sentences' content words, rare words weighing more."""
-    shared = sum(map(rarity.get, a.words & b.words, repeat(1.0)))
-    union = a.weight + b.weight - shared
+def _weighted_jaccard(common: set[str], weight_a: float, weight_b: float, rarity: dict[str, float]) -> float:
+    """Jaccard of two word sets, rare words weighing more: ``common`` their shared words, ``weight_a`` and
+    ``weight_b`` each set's summed rarity."""
+    shared = _weight(common, rarity)
+    union = weight_a + weight_b - shared
     return shared / union if union > 0 else 0.0
+
+
+def _similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
+    """Weighted Jaccard of two sentences' content words (their summed rarity kept by the merge)."""
+    return _weighted_jaccard(a.words & b.words, a.weight, b.weight, rarity)
 
 
 def _near_similarity(a: Member, b: Member, rarity: dict[str, float]) -> float:
     """Weighted Jaccard of the words around two mentions' dates."""
-    shared = sum(map(rarity.get, a.near & b.near, repeat(1.0)))
-    union = sum(map(rarity.get, a.near | b.near, repeat(1.0))) if shared else 1.0
-    return shared / union if union > 0 else 0.0
+    common = a.near & b.near
+    if not common:
+        return 0.0
+    return _weighted_jaccard(common, _weight(a.near, rarity), _weight(b.near, rarity), rarity)
+
+
+def _weight(words: set[str], rarity: dict[str, float]) -> float:
+    """The summed rarity of ``words``."""
+    return sum(map(rarity.get, words, repeat(1.0)))
 
 
 def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> float:
