@@ -510,6 +510,15 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         return "future"  # "Panama holds a general election in May": a calendar event, told in the present
     if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod"):
         return "past"  # "the terms reached in March", "a plant opened in February": done before the report
+    if verb.tag_ == "VBG" and verb.dep_ == "xcomp" and not auxiliaries:
+        # "stopped working on 30 October", "began trading on 14 September": a gerund that completes a verb
+        # of beginning or ending happens when that verb does, so it takes that verb's tense.
+        main = verb.head
+        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
+        if main_auxiliaries & {"will", "'ll", "shall"}:
+            return "future"
+        if main.tag_ == "VBD" or main_auxiliaries & {"had", "has", "have", "was", "were"}:
+            return "past"
     if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in ("after", "since"):
         # "After reviving at the end of January, it came back...": before the clause it leads to, so in the
         # past when that clause is
