@@ -492,6 +492,20 @@ def _governing_verb(doc: Doc, mention: DateMention) -> Token | None:
     return verb
 
 
+def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
+    """Whether a date is the verb's own time, not a noun's between them ("to launch a version of its channel
+    in the fall" may date the channel) nor where a state starts ("to meet the rule from September")."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    node = span.root.head if span is not None else verb
+    if node.lower_ in ("from", "since"):
+        return False
+    while node.i != verb.i:
+        if node.pos_ in ("NOUN", "PROPN") or node.head.i == node.i:
+            return False
+        node = node.head
+    return True
+
+
 def _tense(doc: Doc, mention: DateMention) -> str | None:
     """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
     verb = _governing_verb(doc, mention)
@@ -519,6 +533,13 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
             return "future"
         if main.tag_ == "VBD" or main_auxiliaries & {"had", "has", "have", "was", "were"}:
             return "past"
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and auxiliaries == {"to"} and _hangs_on(doc, mention, verb):
+        # "is scheduled to launch in the fall", "plans to open in March", "are preparing to sell it in June":
+        # what a present plan, schedule or intention is to do lies ahead.
+        main = verb.head
+        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
+        if main.tag_ in ("VBZ", "VBP") or main_auxiliaries & {"is", "are", "am", "'s", "'re"}:
+            return "future"
     if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in ("after", "since"):
         # "After reviving at the end of January, it came back...": before the clause it leads to, so in the
         # past when that clause is
