@@ -70,6 +70,8 @@ WHEN_CLAUSE = re.compile(r"[\s,]*when\b")
 # Prepositions that give a state its length or its start: "has been shut for two years", "since March".
 STATE_PREPOSITIONS = {"for", "since"}
 TARGET_PREPOSITIONS = {"by", "until", "to", "before", "till", "through", "from"}
+# ... of which those that set a limit or an appointment, which a past act may put ahead of the report.
+LIMIT_PREPOSITIONS = {"by", "until", "to", "till", "through", "for"}
 PRECISION_BONUS = {"day": 0.1, "week": 0.06, "month": 0.05, "quarter": 0.03, "year": 0.0}
 # Types whose present perfect ("has launched") reports a fresh fact rather than a trend ("has grown").
 JUST_HAPPENED_TYPES = {"launch", "market_entry", "market_exit", "deal"}
@@ -266,6 +268,10 @@ def _past_told_as_future(doc: Doc, token: Token, mention: DateMention, published
     if span is None or span[0] <= published:
         return False
     head = _date_head(doc, mention)
+    if head is not None and _attachment(head) in LIMIT_PREPOSITIONS:
+        # "pushed the deadline back to Sept. 17", "scheduled a hearing for April", "had until 18 October to
+        # close": a limit or an appointment a past act set may lie ahead.
+        return False
     verb = _clause_verb(head) if head is not None else token  # the tense the date itself is told in
     return verb.pos_ in ("VERB", "AUX") and _is_past(verb)
 
