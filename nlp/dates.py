@@ -456,6 +456,8 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
             inferred = kind in YEARLESS_KINDS and not groups.get("year") and not groups.get("which")
             # "the end of January", "late March": a month whose year was chosen, as "in March"
             inferred = inferred or (kind == "modified" and bool(BARE_MONTH.fullmatch(groups["inner"])))
+            # "grew in the fourth quarter": this year's unless the verb says it is over (``_by_tense``)
+            inferred = inferred or (kind == "quarter" and not groups.get("year") and not groups.get("year2"))
             mentions.append(
                 DateMention(
                     span[0], span[1], text[span[0] : span[1]], value, precision, date_end, mod, inferred
@@ -614,6 +616,8 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
         # is past, the day it set need not be.
         tense = None
     start = interval(mention.value)[0]
+    if tense == "future" and mention.precision == "quarter" and "-Q" in mention.value:
+        return mention  # "will report a loss for the third quarter", written in October: this year's
     if tense == "past" and start > reference:
         shift = -1  # "Britain left the EU on 31 January", written in December
     elif tense == "future" and start < reference.replace(day=1):
