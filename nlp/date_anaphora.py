@@ -43,7 +43,17 @@ RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+week\b{FORWARD}", re.I), "isoweek"),
     (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
     (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?year\b", re.I), "year~"),
-    (re.compile(r"\b(?:the\s+following\s+year|a\s+year\s+later)\b", re.I), "year+1"),
+    # "By the following week, power was back": the week after the day told before.
+    (re.compile(r"\bthe\s+(?:following|next)\s+week\b(?!\s+or\b)", re.I), "isoweek+1"),
+    # "the next year" only where it is no span ahead ("over the next year", "in the next year or two").
+    (
+        re.compile(
+            r"(?<!\bover )(?<!\bin )(?<!\bwithin )(?<!\bduring )(?<!\bfor )(?<!\bthrough )"
+            r"\b(?:the\s+following\s+year|the\s+next\s+year\b(?!\s+or\b))\b",
+            re.I,
+        ),
+        "year+1",
+    ),
     # ... and back: "the day before," "three days earlier", "the previous month", "the year before,"
     (re.compile(r"\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?=[,.;]))", re.I), "day-1"),
     (re.compile(rf"\b{COUNT}\s+days?\s+earlier\b", re.I), "day-n"),
@@ -56,11 +66,13 @@ RULES: list[tuple[re.Pattern, str]] = [
         "month-1",
     ),
     (
-        re.compile(
-            r"\b(?:the\s+(?:previous|preceding)\s+year|a\s+year\s+earlier|the\s+year\s+before(?=[,.;]))", re.I
-        ),
+        re.compile(r"\b(?:the\s+(?:previous|preceding)\s+year|the\s+year\s+before(?=[,.;]))", re.I),
         "year-1",
     ),
+    # "a year earlier", "a year later": twelve months from the date before, at its month when it gives one
+    # ("in July, up from 3.9 million a year earlier" is the July before; "the previous year" is a year).
+    (re.compile(r"\ba\s+year\s+later\b", re.I), "annum+1"),
+    (re.compile(r"\ba\s+year\s+earlier\b", re.I), "annum-1"),
 ]
 COMPARISON_BASE = re.compile(r"\b(?:from|than|over|versus|vs\.?|with|on|against)\s+$", re.I)
 # Words of a comparison before a date in the same clause: "three times the figure a year earlier".
@@ -103,13 +115,15 @@ def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] 
     if unit == "isoweek":
         if precision != "day":
             return None
-        year, week, _ = start.isocalendar()
+        year, week, _ = (start + timedelta(days=7 * count)).isocalendar()
         return f"{year:04d}-W{week:02d}", "week"
     if unit == "month":
         if FINE[precision] > FINE["month"]:
             return None
         index = start.year * 12 + start.month - 1 + count
         return f"{index // 12:04d}-{index % 12 + 1:02d}", "month"
+    if unit == "annum" and FINE[precision] <= FINE["month"]:
+        return f"{start.year + count:04d}-{start.month:02d}", "month"
     return f"{start.year + count:04d}", "year"
 
 

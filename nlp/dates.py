@@ -42,6 +42,10 @@ YEARLESS_KINDS = {
     "season",
     "season_ahead",
 }
+NUMBER_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
+PERIOD_MONTHS = {"quarter": 3, "half": 6, "half-year": 6, "year": 12}  # "the half to June"
+# Words before a weekday that make it a limit ahead, whatever the tense: "adjourned the hearing until Thursday".
+UNTIL = re.compile(r"\b(?:until|till)\s+$", re.I)
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 QUARTER_WORDS = {
@@ -286,6 +290,22 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return f"{y:04d}-Q{m1 // 3 + 1}", "quarter", None, None
         y2 = y if m2 >= m1 else y + 1
         return _month_value(y, m1), "month", _month_value(y2, m2), None
+    if kind == "period_to":  # the three months to September: a quarter when it is one, else months
+        unit, count = (groups.get("unit") or "").lower(), (groups.get("count") or "").lower()
+        months = PERIOD_MONTHS[re.sub(r"\s+", "-", unit)] if unit else NUMBER_WORDS.get(count) or int(count)
+        last = g.month_number(groups["month"])
+        y = int(groups["year"]) if groups.get("year") else _closest_month(last, reference)[0]
+        first_year, first = _shift_month(y, last, 1 - months)
+        if months == 3 and last % 3 == 0:
+            return f"{y:04d}-Q{last // 3}", "quarter", None, None
+        return _month_value(first_year, first), "month", _month_value(y, last), None
+    if kind == "months_of":  # the first three months of 2025
+        count = int(NUMBER_WORDS[groups["count"].lower()])
+        y = relative_year(groups["year"]) or year
+        if count == 3:
+            return f"{y:04d}-Q{1 if groups['which'].lower() == 'first' else 4}", "quarter", None, None
+        first = 1 if groups["which"].lower() == "first" else 13 - count
+        return _month_value(y, first), "month", _month_value(y, first + count - 1), None
     if kind == "half":
         half = 1 if groups["half"].lower() in ("first", "1st") else 2
         y = relative_year(groups.get("year")) or year
@@ -380,7 +400,10 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         which = (groups.get("which") or "").lower()
         if which == "next":
             day = _weekday(groups["weekday"], reference, "next")
-        elif which != "last" and _future_context(text, match.start()):
+        elif which != "last" and (
+            _future_context(text, match.start())
+            or UNTIL.search(text, max(0, match.start() - 8), match.start())
+        ):
             # "will vote on Thursday" written on a Thursday is next week's (today would be "today"), but
             # "later on Thursday" is that very day.
             later = re.search(
@@ -447,6 +470,8 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
                 continue
             if kind == "year" and g.not_a_year(text, *span):
                 continue
+            if g.in_a_name(text, *span):
+                continue  # "the Sunday Times", "the Audi Q3"
             resolved = _resolve(match, kind, text, reference)
             if resolved is None:
                 continue
@@ -467,15 +492,16 @@ def find_pattern_dates(text: str, reference: date | datetime) -> list[DateMentio
 
 
 def dates_from_entities(doc: Doc, reference: date | datetime, known: list[DateMention]) -> list[DateMention]:
-    """spaCy DATE entities the grammar missed, when dateparser reads them and they are no duration."""
-    found = []
+    """spaCy DATE entities the grammar missed, when dateparser reads them and they are no duration nor part
+    of a name."""
+    found, text = [], doc.text
     for entity in doc.ents:
         if entity.label_ != "DATE":
             continue
         start, end = entity.start_char, entity.end_char
         if any(start < m.end and m.start < end for m in known):
             continue
-        if g.DURATION.fullmatch(entity.text) or g.AGE.search(entity.text):
+        if g.DURATION.fullmatch(entity.text) or g.AGE.search(entity.text) or g.in_a_name(text, start, end):
             continue
         parsed = _parse_absolute(entity.text) if g.HAS_DATE_WORD.search(entity.text) else None
         if parsed:
@@ -629,13 +655,17 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     )
 
 
-def _weekday_by_tense(doc: Doc, mention: DateMention, reference: date) -> DateMention:
+def _weekday_by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> DateMention:
     """A bare weekday read as ahead because the sentence speaks of the future ("will open a store, the
     company said on Tuesday") goes back a week when its own verb is in the past."""
     if mention.precision != "day" or not BARE_WEEKDAY.fullmatch(mention.text) or not mention.value:
         return mention
     day = date.fromisoformat(mention.value)
-    if day <= reference or _tense(doc, mention) != "past":
+    if (
+        day <= reference
+        or _tense(doc, mention) != "past"
+        or UNTIL.search(text, max(0, mention.start - 8), mention.start)
+    ):
         return mention
     while day > reference:
         day -= timedelta(days=7)
@@ -647,7 +677,7 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     ``text`` is the doc's text if the caller has it (``doc.text`` is joined anew from the tokens)."""
     day, text = _as_date(reference), doc.text if text is None else text
     mentions = [_by_tense(doc, text, m, day) for m in find_pattern_dates(text, reference)]
-    mentions = [_weekday_by_tense(doc, m, day) for m in mentions]
+    mentions = [_weekday_by_tense(doc, text, m, day) for m in mentions]
     mentions = sorted(mentions + dates_from_entities(doc, reference, mentions), key=lambda m: m.start)
     # "in June and July of that year", "that November": the months joined, then the year of the last (told
     # before, "of that year") given to the first.

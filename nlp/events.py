@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from nlp.date_anaphora import is_offset, offset_phrase
@@ -770,7 +770,29 @@ def _one_per_fact(candidates: list[Candidate]) -> list[Candidate]:
         if current is None or _type_rank(candidate) < _type_rank(current):
             best[key] = candidate
     kept = [c for c in best.values() if not any(_restates_finer(other, c) for other in best.values())]
+    kept = [c for c in kept if not any(_reports_period(other, c) for other in kept)]
     return sorted(kept, key=lambda c: (c.sentence_start, c.date.start))
+
+
+# How long after a quarter or a half ends its figures are reported (most within six to eight weeks).
+REPORTING_LAG = timedelta(days=75)
+
+
+def _reports_period(report: Candidate, period: Candidate) -> bool:
+    """Whether ``period`` is the reporting period of the figures ``report`` tells on a day, in one sentence
+    ("said on Wednesday that its revenue rose 71% in the three months to December") or of the same actor in
+    the article ("Reddit reported its first profit on Tuesday. Revenue rose 68% in the three months to
+    September."): one fact, the results of that day, not a second one dated by the quarter."""
+    if not report.event_type == period.event_type == "financial":
+        return False
+    if report.sentence_start != period.sentence_start and not set(report.actors) & set(period.actors):
+        return False
+    if report.date.precision != "day" or not (
+        period.date.precision == "quarter" or (period.date.precision == "month" and period.date.date_end)
+    ):
+        return False
+    day, span = interval(report.date.value), interval(period.date.value, period.date.date_end)
+    return day is not None and span is not None and span[1] < day[0] <= span[1] + REPORTING_LAG
 
 
 def _restates_finer(finer: Candidate, coarser: Candidate) -> bool:

@@ -60,6 +60,7 @@ MONTH = (
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])"
 )
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+MONTH_NAME = re.compile(MONTH)
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:19|20)\d{2}"
 RELATIVE_YEAR = rf"(?:{YEAR}|this year|last year|next year|the year)"
@@ -112,6 +113,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "day_range",
         _p(rf"\b(?P<d1>{DAY})\s?[-–]\s?(?P<d2>{DAY})\s+(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})\b)?"),
     ),
+    # from 3 to 7 July / between 3 and 7 July (2025)
+    (
+        "day_range",
+        _p(
+            rf"\b(?:[Ff]rom|[Bb]etween)\s+(?P<d1>{DAY})\s+(?:to|and|until|through)\s+(?P<d2>{DAY})\s+"
+            rf"(?P<month>{MONTH})(?:,?\s+(?P<year>{YEAR})\b)?"
+        ),
+    ),
     # Oct. 7 to Oct. 11 / from July 1 to Aug. 31 (, 2025) / between May 2 and May 9
     (
         "day_span",
@@ -149,11 +158,29 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"|next month|last month|the week|this week|next week|last week)\b"
         ),
     ),
+    # the three months to September / the quarter to June / the six months ended June 2024 / the year to
+    # March: business news names a reporting period by the month it ends in
+    (
+        "period_to",
+        _p(
+            r"\b(?:the\s+)?(?:(?P<count>three|six|nine|twelve|3|6|9|12)\s+months|(?P<unit>quarter|half|half-year|"
+            rf"half\s+year|year))\s+(?:to|ended|ending|through)\s+(?:the\s+end\s+of\s+)?(?P<month>{MONTH})"
+            rf"(?:\s+(?P<year>{YEAR}))?\b(?!\s+\d)"
+        ),
+    ),
+    # the first three months of 2025 / the last six months of the year
+    (
+        "months_of",
+        _p(
+            r"\b(?:the\s+)?(?P<which>first|last|final)\s+(?P<count>three|six|nine)\s+months\s+of\s+"
+            rf"(?P<year>{RELATIVE_YEAR})\b"
+        ),
+    ),
     # the third quarter (of 2025) / Q3 2024 / 2024 Q3 / the last quarter of 2024
     (
         "quarter",
         _p(
-            r"\b(?:the\s+)?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th|final)\s+quarter"
+            r"\b(?:the\s+)?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th|final)\s+quarter(?![-–]final)"
             rf"(?:\s+of\s+(?P<year>{RELATIVE_YEAR}))?\b",
             ANY_CASE,
         ),
@@ -264,8 +291,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|these days")
 FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead")
 FUTURE_CUES = re.compile(
-    r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected to"
-    r"|are expected to|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
+    r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected"
+    r"|are expected|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
     r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect)\b[^.;]*$",
     ANY_CASE,
 )
@@ -302,3 +329,66 @@ def number_value(word: str) -> int | None:
 def not_a_year(text: str, start: int, end: int) -> bool:
     """Whether a 19xx/20xx number is a quantity ("2024 units", "$2025") rather than a year."""
     return bool(UNITS_AFTER_NUMBER.match(text, end))
+
+
+# A date word inside a name: "the Sunday Times", "Shares in Friday Labs", "the chain Ruby Tuesday", "the March
+# for Science", "the Audi Q3", "the Zentek 2024 router". Words that may stand before a date in capitals
+# (a sentence's first word aside) are no name's.
+DATE_LEADERS = {
+    "on", "by", "until", "till", "since", "before", "after", "from", "last", "next", "this", "early", "late",
+    "in", "the", "its", "their", "our", "his", "her", "during", "for", "through", "of", "at", "and", "or",
+    "super", "good", "black", "cyber", "easter", "ash", "holy", "maundy", "shrove", "palm", "giving", "election",
+    "fiscal", "financial", "calendar", "mid", "end",
+}  # fmt: skip
+NAME_BEFORE = re.compile(r"(?:^|[^.!?\n\"“‘'(]\s)([A-Z][\w&.-]*)\s+$")
+CAPITAL_AFTER = re.compile(r"\s+([A-Z][a-z]\w*)")
+LOWER_AFTER = re.compile(r"\s+([a-z]+)\b")
+QUARTER_FIGURES = set(
+    "revenue revenues sales results earnings profit profits loss losses deliveries growth figures output orders "
+    "shipments income margin margins guidance forecast report update".split()
+)
+MARCH_FOR = re.compile(r"\s+for\s+[A-Z]")
+DATE_WORD = re.compile(rf"{MONTH}|{WEEKDAY}")
+# Words after a year that make it a year in a sentence, not part of a name ("Tesla 2024 sales" aside).
+YEAR_FOLLOWERS = set(
+    "and or to when after before as but with while the a an of in on at for from by than that which it he she "
+    "they was were is are will had has have said says saw also marks".split()
+)
+
+
+def _capitalized_before(text: str, start: int) -> str | None:
+    """The capitalized word just before ``start`` when it is not a sentence's first, else None."""
+    match = NAME_BEFORE.search(text, max(0, start - 40), start)
+    if match is None or match.end() != start:
+        return None
+    word = match.group(1)
+    return None if word.lower().rstrip(".") in DATE_LEADERS or MONTH_NAME.fullmatch(word) else word
+
+
+def in_a_name(text: str, start: int, end: int) -> bool:
+    """Whether the one-word date ``text[start:end]`` is part of a name rather than a date."""
+    word = text[start:end]
+    before = text[max(0, start - 12) : start].lower().split()
+    after = CAPITAL_AFTER.match(text, end)
+    named_after = after is not None and not DATE_WORD.fullmatch(after.group(1))
+    if re.fullmatch(WEEKDAY, word):
+        if named_after and before and before[-1] in ("the", "in", "of", "at", "a", "an"):
+            return True  # "the Sunday Times", "Shares in Friday Labs"
+        return _capitalized_before(text, start) is not None  # "the chain Ruby Tuesday"
+    if MONTH_NAME.fullmatch(word):
+        return MARCH_FOR.match(text, end) is not None  # "the March for Science"
+    if re.fullmatch(r"Q[1-4]", word):
+        # "the Audi Q3" (not "Apple Q3 revenue": a company's quarter)
+        follower = LOWER_AFTER.match(text, end)
+        figures = follower is not None and follower.group(1) in QUARTER_FIGURES
+        return not figures and _capitalized_before(text, start) is not None
+    if re.fullmatch(YEAR, word):
+        follower, name = LOWER_AFTER.match(text, end), _capitalized_before(text, start)
+        # "the Zentek 2024 router" (not "the EU 2030 target": an abbreviation is a place or a body)
+        return (
+            follower is not None
+            and follower.group(1) not in YEAR_FOLLOWERS
+            and name is not None
+            and not name.isupper()
+        )
+    return False
