@@ -27,12 +27,20 @@ COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})"
 # an expression that, with no date told before it, is the publication's own week, month or year.
 # "the same day the order was signed", "the same day as the vote": the day is named after, not before.
 FORWARD = r"(?!\s+(?:as|that|when|on\s+which|the|a|an|its|his|her|their)\b)"
+# "the day before" is a date of its own unless a noun follows ("the day before the vote", "the day before
+# yesterday", "the week before Christmas").
+NOT_BEFORE_A_NOUN = r"(?!\s+(?:the|a|an|its|his|her|their|this|that|yesterday)\b|\s+(?-i:[A-Z0-9]))"
 RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day)\b{FORWARD}", re.I), "day"),
     (re.compile(r"\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after(?=[,.;]))", re.I), "day+1"),
     (re.compile(rf"\b{COUNT}\s+days?\s+later\b", re.I), "day+n"),
     (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
-    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+month\b{FORWARD}", re.I), "month"),
+    (
+        re.compile(
+            rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same)\s+month\b{FORWARD}", re.I
+        ),
+        "month",
+    ),
     # "It tried to resume sailings late in the month": the month of the date before.
     (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?month\b", re.I), "month~"),
     (re.compile(r"\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b", re.I), "month+1"),
@@ -40,8 +48,18 @@ RULES: list[tuple[re.Pattern, str]] = [
     # of the last day told that is not ahead of the publication (not of a deadline named since), or the
     # publication's own week when no such day was told.
     (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?week\b", re.I), "isoweek~"),
-    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+week\b{FORWARD}", re.I), "isoweek"),
-    (re.compile(rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that|the\s+same)\s+year\b{FORWARD}", re.I), "year"),
+    (
+        re.compile(
+            rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same)\s+week\b{FORWARD}", re.I
+        ),
+        "isoweek",
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?P<mod>later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same)\s+year\b{FORWARD}", re.I
+        ),
+        "year",
+    ),
     (re.compile(r"\b(?P<mod>late|early|later|earlier)\s+in\s+the\s+(?:same\s+)?year\b", re.I), "year~"),
     # "By the following week, power was back": the week after the day told before.
     (re.compile(r"\bthe\s+(?:following|next)\s+week\b(?!\s+or\b)", re.I), "isoweek+1"),
@@ -55,7 +73,15 @@ RULES: list[tuple[re.Pattern, str]] = [
         "year+1",
     ),
     # ... and back: "the day before," "three days earlier", "the previous month", "the year before,"
-    (re.compile(r"\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?=[,.;]))", re.I), "day-1"),
+    (
+        re.compile(rf"\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before{NOT_BEFORE_A_NOUN})", re.I),
+        "day-1",
+    ),
+    # "after a 6% drop the week before": the week before the one told before.
+    (
+        re.compile(rf"\bthe\s+(?:(?:previous|preceding)\s+week|week\s+before{NOT_BEFORE_A_NOUN})", re.I),
+        "isoweek-1",
+    ),
     (re.compile(rf"\b{COUNT}\s+days?\s+earlier\b", re.I), "day-n"),
     (re.compile(rf"\b{COUNT}\s+weeks?\s+earlier\b", re.I), "week-n"),
     (
@@ -85,10 +111,10 @@ MODS = {"later": "END", "earlier": "START", "late": "END", "early": "START"}
 
 
 def _start(mention: DateMention) -> date | None:
-    """The first day of a mention's value when it is a day, a month or a year (``2024-02-24``, ``2024-02``,
-    ``2024``), else None."""
+    """The first day of a mention's value when it is a day, a week, a month or a year (``2024-02-24``,
+    ``2024-W08``, ``2024-02``, ``2024``), else None."""
     value = mention.value or ""
-    if not re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value):
+    if not re.fullmatch(r"\d{4}(?:-\d{2}){0,2}|\d{4}-W\d{2}", value):
         return None
     try:
         span = interval(value)
@@ -113,7 +139,7 @@ def _resolve(unit: str, count: int, antecedent: DateMention) -> tuple[str, str] 
             return None
         return (start + timedelta(days=7 * count)).isoformat(), "day"
     if unit == "isoweek":
-        if precision != "day":
+        if precision not in ("day", "week"):
             return None
         year, week, _ = (start + timedelta(days=7 * count)).isocalendar()
         return f"{year:04d}-W{week:02d}", "week"
@@ -142,7 +168,12 @@ def anaphoric_dates(text: str, known: list[DateMention], reference: date | None 
                 continue
             if sign == "-" and _comparison_base(text, start):
                 continue  # "up 9 percent from the year before": the base of a comparison, no fact's date
-            antecedents = [m for m in known if m.end <= start and _start(m) is not None]
+            # A week is the antecedent of a week only ("last week ... the week before").
+            antecedents = [
+                m
+                for m in known
+                if m.end <= start and _start(m) is not None and (m.precision != "week" or unit == "isoweek")
+            ]
             if unit == "isoweek" and own:  # a week is told by a day, and a day past when the week is
                 antecedents = [
                     m

@@ -41,6 +41,7 @@ YEARLESS_KINDS = {
     "month_range",
     "season",
     "season_ahead",
+    "holiday",
 }
 NUMBER_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 PERIOD_MONTHS = {"quarter": 3, "half": 6, "half-year": 6, "year": 12}  # "the half to June"
@@ -413,6 +414,22 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         else:
             day = _weekday(groups["weekday"], reference, "last" if which == "last" else "past")
         return day.isoformat(), "day", None, None
+    if kind == "holiday":  # Boxing Day: the nearest 26 December (the verb's tense may move it a year)
+        found = _closest_day(*g.HOLIDAYS[groups["holiday"]], reference)
+        return (found.isoformat(), "day", None, None) if found else None
+    if kind == "weekend":  # the ISO week of that Saturday and Sunday
+        which = (groups.get("which") or groups.get("which2") or "").lower()
+        saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)  # the last one, or today
+        in_weekend = reference.weekday() >= 5
+        if which in ("next", "coming") or (
+            not which and not in_weekend and _future_context(text, match.start())
+        ):
+            saturday += timedelta(days=7)  # ahead: "temperatures could reach 35C over the weekend"
+        elif which in ("last", "past") and in_weekend:
+            saturday -= timedelta(days=7)
+        elif which == "this" and not in_weekend:
+            saturday += timedelta(days=7)
+        return _week_value(saturday), "week", None, None
     if kind == "day_word":
         offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower().split()[0]]
         return (reference + timedelta(days=offset)).isoformat(), "day", None, None

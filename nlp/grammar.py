@@ -66,6 +66,21 @@ YEAR = r"(?:19|20)\d{2}"
 RELATIVE_YEAR = rf"(?:{YEAR}|this year|last year|next year|the year)"
 AMOUNT = r"(?:\d+|a couple of|a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)"
 WEEKDAY_PREFIX = rf"(?:{WEEKDAY},?\s+(?:the\s+)?)?"
+# Holidays on a fixed day of the year (month, day); those that move (Easter) or differ by country are left out.
+HOLIDAYS = {
+    "New Year's Day": (1, 1),
+    "New Year’s Day": (1, 1),
+    "Valentine's Day": (2, 14),
+    "Valentine’s Day": (2, 14),
+    "St Patrick's Day": (3, 17),
+    "St. Patrick's Day": (3, 17),
+    "Halloween": (10, 31),
+    "Christmas Eve": (12, 24),
+    "Christmas Day": (12, 25),
+    "Boxing Day": (12, 26),
+    "New Year's Eve": (12, 31),
+    "New Year’s Eve": (12, 31),
+}
 # Words that set a thing to a date or move it: "scheduled for", "postponed to".
 SETS_A_DATE = (
     r"(?:scheduled|rescheduled|planned|set|slated|due|earmarked|postponed|delayed|moved|pushed|put off|deferred"
@@ -237,6 +252,18 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # last Monday / next Friday / on Tuesday
     ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
     ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", ANY_CASE)),
+    # Christmas Day / Boxing Day / New Year's Eve: holidays on a fixed day of the year
+    ("holiday", _p(rf"\b(?P<holiday>{'|'.join(re.escape(name) for name in HOLIDAYS)})(?![\w-])")),
+    # the weekend / over the weekend / last weekend / this weekend (not "the weekend of June 5")
+    (
+        "weekend",
+        _p(
+            r"\b(?:(?P<which>this|last|next|past|coming)\s+weekend|the\s+(?:(?P<which2>past|coming)\s+)?weekend)\b"
+            # ... and not an adjective ("the weekend takeover", "the weekend's decisions")
+            r"(?=\s*(?:[,.;:!?)\"”]|$)|\s+(?:and|or|but|as|while|with|in|on|at|to|for|from|amid|despite|because|so|until)\b)",
+            ANY_CASE,
+        ),
+    ),
     ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", ANY_CASE)),
     # this week / last month / next year (not "the next year", a duration)
     (
@@ -326,9 +353,16 @@ def number_value(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+# Words before a number that make it a label: "Flight 2017 from Denver", "Route 2020", "No. 2019".
+NUMBER_LABELS = re.compile(
+    r"\b(?:flight|route|room|gate|platform|bus|train|line|no\.|number)\s+$", re.IGNORECASE
+)
+
+
 def not_a_year(text: str, start: int, end: int) -> bool:
-    """Whether a 19xx/20xx number is a quantity ("2024 units", "$2025") rather than a year."""
-    return bool(UNITS_AFTER_NUMBER.match(text, end))
+    """Whether a 19xx/20xx number is a quantity ("2024 units", "$2025") or a label ("Flight 2017") rather than
+    a year."""
+    return bool(UNITS_AFTER_NUMBER.match(text, end) or NUMBER_LABELS.search(text, max(0, start - 10), start))
 
 
 # A date word inside a name: "the Sunday Times", "Shares in Friday Labs", "the chain Ruby Tuesday", "the March

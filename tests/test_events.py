@@ -79,7 +79,9 @@ CORPUS_FLOORS = {
     # type rules (a thing's move no market's, a start with nothing launched, "entered into a partnership", an
     # inquiry's report) and a past-perfect limit read in the past.
     # Eighth session: job cuts facts, and "defaulted" a financial fact: 0.918 / 0.967 / 0.571.
-    "blind2": (195, {"recall": 0.915, "precision": 0.965, "type_accuracy": 0.57}),
+    # Ninth session: a limit a past act set kept, a trigger's subject a name the recogniser missed: 0.928 /
+    # 0.973 / 0.579.
+    "blind2": (195, {"recall": 0.925, "precision": 0.97, "type_accuracy": 0.575}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -139,7 +141,8 @@ CORPUS_FLOORS = {
     # 0.891 / 0.677 with the code of the session's start (94a8143), 0.843 / 0.891 / 0.679 with its rules.
     # Ninth session (summary line only): dates' tense, limits a past act set, reporting periods: 0.848 / 0.881 /
     # 0.679 (precision floor 0.89 -> 0.88: which candidates are strays was not read).
-    "blind6": (190, {"recall": 0.845, "precision": 0.88, "type_accuracy": 0.675}),
+    # A trigger's subject a name the recogniser missed: 0.853 / 0.888 / 0.677.
+    "blind6": (190, {"recall": 0.85, "precision": 0.88, "type_accuracy": 0.675}),
 }
 
 
@@ -233,6 +236,15 @@ def test_results_reported_on_a_day_are_one_fact_not_a_second_of_their_quarter():
     text = "Heineken said on Tuesday that its profit fell 12% in the first quarter of 2023."
     [analysis] = analyze_texts([(text, date(2024, 10, 24))])
     assert sorted(c.date.value for c in analysis.candidates) == ["2023-Q1", "2024-10-22"]
+
+
+def test_a_trigger_s_subject_is_an_actor_when_the_recogniser_misses_the_name():
+    from nlp.analyze import analyze_texts
+
+    # "Ashgrove Garden" is no entity to the model; as the subject of "defaulted" (through "which") it acts.
+    text = "Ashgrove Garden, which defaulted in 2023, now faces a winding-up petition in Hong Kong."
+    [analysis] = analyze_texts([(text, date(2025, 3, 1))])
+    assert [(c.date.value, c.actors) for c in analysis.candidates] == [("2023", ["Ashgrove Garden"])]
 
 
 def test_a_date_of_what_would_have_happened_is_no_fact_date():
