@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
-EXTRACTOR_VERSION = "44"
+EXTRACTOR_VERSION = "45"
 # Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
 # for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
 UNUSED_COMPONENTS = (
@@ -53,6 +53,12 @@ class Analysis:
     dates: list[DateMention]
     markets: list[MarketMention]
     candidates: list[Candidate]
+    error: str | None = None  # why the analysis failed (then it found nothing); None when it did not
+
+
+def failed_analysis(error: Exception) -> Analysis:
+    """What an article the analysis broke on yields: nothing found, and the reason."""
+    return Analysis([], [], [], [], error=f"{type(error).__name__}: {error}")
 
 
 def analyze_doc(
@@ -119,4 +125,7 @@ def analyze_texts(
     for (text, published), doc in zip(
         items, pipe(nlp, (parsed_text(t) for t, _ in items), batch_size, n_process), strict=True
     ):
-        yield analyze_doc(doc, published, matcher, text)
+        try:
+            yield analyze_doc(doc, published, matcher, text)
+        except Exception as error:  # one article's odd text must not stop the others (nor every later run)
+            yield failed_analysis(error)

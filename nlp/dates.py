@@ -59,6 +59,7 @@ QUARTER_WORDS = {
     "fourth": 4,
     "4th": 4,
     "final": 4,
+    "last": 4,  # "the last quarter of 2023"
 }
 MOD_WORDS = {
     "early": "START",

@@ -60,6 +60,11 @@ BLIND5 = FIXTURES / "blind5"
 # exchange's collapse, duties on imported electric cars, attacks on shipping, an AI company's board crisis, a
 # games console's launch. Only its summary lines are read.
 BLIND6 = FIXTURES / "blind6"
+# Written blind in the ninth session of 2026-11-24 (25 articles by 6 outlets on 5 stories): a canal's drought
+# limits, a cyberattack on a health-payments company, a carmaker's plant crisis and union deal, a surge in
+# cocoa prices, a merger of two media groups' Indian businesses. Only its summary lines are read, measured
+# once with the session's start code and once with its end code.
+BLIND7 = FIXTURES / "blind7"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -71,6 +76,7 @@ CORPORA = {
     "blind4": (BLIND4, BLIND4 / "events.toml"),
     "blind5": (BLIND5, BLIND5 / "events.toml"),
     "blind6": (BLIND6, BLIND6 / "events.toml"),
+    "blind7": (BLIND7, BLIND7 / "events.toml"),
 }
 
 

@@ -134,11 +134,13 @@ def crawl(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_setting
 def run(db_path: str, sources_path: str, only: tuple[str, ...], scrapy_settings: tuple[str, ...]) -> None:
     """Crawl, then process: the cron entry point.
 
-    Exit status as for crawl; processing runs unless the crawl failed or was interrupted.
+    Exit status as for crawl; processing runs unless the crawl failed or was interrupted; an article the
+    analysis broke on makes the run partial.
     """
     code = _crawl(db_path, sources_path, only, scrapy_settings)
     if code in (EXIT_OK, EXIT_PARTIAL):
-        _process(db_path, reprocess=False, processes=None)
+        if _process(db_path, reprocess=False, processes=None) == EXIT_PARTIAL:
+            code = EXIT_PARTIAL
     sys.exit(code)
 
 
@@ -211,11 +213,13 @@ def ingest(db_path: str, file: str) -> None:
 @db_option
 @writes
 def process(db_path: str, reprocess: bool, processes: int | None) -> None:
-    """Find entities, dates, markets and event candidates in the articles not processed yet; merge the events."""
-    _process(db_path, reprocess, processes)
+    """Find entities, dates, markets and event candidates in the articles not processed yet; merge the events.
+
+    Exit status 2 (partial) when an article could not be analysed (each is named on stderr)."""
+    sys.exit(_process(db_path, reprocess, processes))
 
 
-def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
+def _process(db_path: str, reprocess: bool, processes: int | None) -> int:
     from rich.progress import Progress
 
     from nlp.model import ModelNotInstalled
@@ -243,6 +247,19 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> None:
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
         f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {merged}"
     )
+    _report_failures(database, result.failed)
+    return EXIT_PARTIAL if result.failed else EXIT_OK
+
+
+def _report_failures(database, failed: list[tuple[str, str]]) -> None:
+    """One line per article the analysis broke on: which, where from, and why (the others went on)."""
+    for article_id, error in failed:
+        url = database.execute("select url from articles where id = ?", [article_id]).fetchone()
+        click.echo(
+            f"warning: article {article_id} ({url[0] if url else '?'}) could not be analysed, its facts are "
+            f"left out until a new release reads it again: {error}",
+            err=True,
+        )
 
 
 @cli.command()
@@ -398,6 +415,7 @@ def demo(
     click.echo(
         f"processed {result.articles} articles: {result.candidates} event candidates; timeline: {merged}"
     )
+    _report_failures(store_db, result.failed)
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return

@@ -13,7 +13,7 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlite_utils
@@ -45,6 +45,9 @@ class ProcessResult:
     dates: int = 0
     markets: int = 0
     candidates: int = 0
+    # Articles the analysis broke on, with the reason: stored as processed with nothing found (a later
+    # extractor version reads them again), so one odd text neither stops a run nor every run after it.
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def local_time(published_at: str | None) -> datetime | None:
@@ -230,6 +233,9 @@ def process_articles(
     analyzed = _analyzed_in_pool(chunks, processes) if processes > 1 else _analyzed_in_process(chunks)
     for articles, analyses in analyzed:
         rows = write_analyses(db, articles, analyses, entity_id)
+        result.failed += [
+            (article[0], a.error) for article, a in zip(articles, analyses, strict=True) if a.error
+        ]
         result.articles += len(articles)
         result.entities += len(rows["entity_mentions"])
         result.dates += len(rows["date_mentions"])

@@ -86,3 +86,32 @@ def test_two_processes_give_the_rows_of_one(tmp_path):
     for name in ("event_candidates", "date_mentions", "entity_mentions", "market_mentions", "events"):
         assert first[name].count > 0
         assert table_rows(first, name) == table_rows(second, name), name
+
+
+def test_an_article_the_analysis_breaks_on_is_named_and_the_others_go_on(tmp_path, db_path, monkeypatch):
+    """A fault injected into the analysis of one article (as "the last quarter of 2023" once raised in the
+    date grammar): the run reports it and exits partial, the other articles are processed, and the next
+    run does not stumble on it again."""
+    import nlp.analyze
+
+    rows = ingest_demo(tmp_path, db_path, count=3)
+    broken = rows[1]["text"]
+    real = nlp.analyze.candidates_in_doc
+
+    def breaks_on_one(doc, *args, **kwargs):
+        if doc.text.startswith(broken[:80]):
+            raise KeyError("last")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(nlp.analyze, "candidates_in_doc", breaks_on_one)
+    first = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert first.exit_code == 2, first.output
+    assert first.stdout.startswith("3 articles processed:")
+    assert rows[1]["url"] in first.stderr and "could not be analysed" in first.stderr
+    assert "KeyError: 'last'" in first.stderr
+    db = sqlite_utils.Database(db_path)
+    (broken_id,) = [r["id"] for r in db["articles"].rows if r["url"] == rows[1]["url"]]
+    assert not list(db["event_candidates"].rows_where("article_id = ?", [broken_id]))
+    assert db["event_candidates"].count > 0  # the other two
+    again = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert again.exit_code == 0 and again.stdout.startswith("0 articles processed")
