@@ -143,6 +143,12 @@ CORPUS_FLOORS = {
     # 0.679 (precision floor 0.89 -> 0.88: which candidates are strays was not read).
     # A trigger's subject a name the recogniser missed: 0.853 / 0.888 / 0.677.
     "blind6": (190, {"recall": 0.85, "precision": 0.88, "type_accuracy": 0.675}),
+    # blind7 (tests/fixtures/blind7: 25 articles by 6 outlets on 5 stories: a canal's drought limits, a
+    # cyberattack on a health-payments company, a carmaker's plant crisis, cocoa prices, a media merger),
+    # written blind in the ninth session by a helper who read no rule; read only by its summary line.
+    # The session's starting code could not process it ("the last quarter of 2023" raised in the date
+    # grammar); with that one fix, 0.836 / 0.769 / 0.617; with the session's rules 0.836 / 0.769 / 0.625.
+    "blind7": (175, {"recall": 0.83, "precision": 0.765, "type_accuracy": 0.62}),
 }
 
 
