@@ -416,7 +416,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             day = _weekday(groups["weekday"], reference, "last" if which == "last" else "past")
         return day.isoformat(), "day", None, None
     if kind == "holiday":  # Boxing Day: the nearest 26 December (the verb's tense may move it a year)
-        found = _closest_day(*g.HOLIDAYS[groups["holiday"]], reference)
+        found = _closest_day(*g.holiday_day(groups["holiday"]), reference)
         return (found.isoformat(), "day", None, None) if found else None
     if kind == "weekend":  # the ISO week of that Saturday and Sunday
         which = (groups.get("which") or groups.get("which2") or "").lower()

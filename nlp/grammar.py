@@ -69,18 +69,23 @@ WEEKDAY_PREFIX = rf"(?:{WEEKDAY},?\s+(?:the\s+)?)?"
 # Holidays on a fixed day of the year (month, day); those that move (Easter) or differ by country are left out.
 HOLIDAYS = {
     "New Year's Day": (1, 1),
-    "New Year’s Day": (1, 1),
     "Valentine's Day": (2, 14),
-    "Valentine’s Day": (2, 14),
     "St Patrick's Day": (3, 17),
-    "St. Patrick's Day": (3, 17),
     "Halloween": (10, 31),
     "Christmas Eve": (12, 24),
     "Christmas Day": (12, 25),
     "Boxing Day": (12, 26),
     "New Year's Eve": (12, 31),
-    "New Year’s Eve": (12, 31),
 }
+# A holiday's name as written: either apostrophe, "St" or "St." ("New Year’s Eve", "St. Patrick's Day").
+HOLIDAY = "|".join(re.escape(name).replace("'", "['’]").replace("St\\ ", "St\\.?\\ ") for name in HOLIDAYS)
+
+
+def holiday_day(name: str) -> tuple[int, int]:
+    """The (month, day) of a holiday's name as written."""
+    return HOLIDAYS[name.replace("’", "'").replace("St.", "St")]
+
+
 # Words that set a thing to a date or move it: "scheduled for", "postponed to".
 SETS_A_DATE = (
     r"(?:scheduled|rescheduled|planned|set|slated|due|earmarked|postponed|delayed|moved|pushed|put off|deferred"
@@ -253,7 +258,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
     ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", ANY_CASE)),
     # Christmas Day / Boxing Day / New Year's Eve: holidays on a fixed day of the year
-    ("holiday", _p(rf"\b(?P<holiday>{'|'.join(re.escape(name) for name in HOLIDAYS)})(?![\w-])")),
+    ("holiday", _p(rf"\b(?P<holiday>{HOLIDAY})(?![\w-])")),
     # the weekend / over the weekend / last weekend / this weekend (not "the weekend of June 5")
     (
         "weekend",
