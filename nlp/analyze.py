@@ -126,6 +126,7 @@ def analyze_texts(
         items, pipe(nlp, (parsed_text(t) for t, _ in items), batch_size, n_process), strict=True
     ):
         try:
-            yield analyze_doc(doc, published, matcher, text)
+            analysis = analyze_doc(doc, published, matcher, text)
         except Exception as error:  # one article's odd text must not stop the others (nor every later run)
-            yield failed_analysis(error)
+            analysis = failed_analysis(error)
+        yield analysis
