@@ -54,6 +54,7 @@ class Analysis:
     markets: list[MarketMention]
     candidates: list[Candidate]
     error: str | None = None  # why the analysis failed (then it found nothing); None when it did not
+    truncated: int | None = None  # the text's length when only its first MAX_ANALYSED_CHARS were read
 
 
 def failed_analysis(error: Exception) -> Analysis:
@@ -115,18 +116,37 @@ def parsed_text(text: str) -> str:
     return text
 
 
+# The characters of an article the analysis reads: news is far shorter (the demo's longest is 6,000), and
+# spaCy refuses a text over its max_length (a million) with an error that would stop the whole batch; what
+# is longer is read up to the last paragraph or sentence break before this.
+MAX_ANALYSED_CHARS = 200_000
+
+
+def readable_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
+    """``text``, or its beginning up to the last paragraph (else sentence) break within ``limit``."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind("\n")
+    if cut < limit // 2:
+        cut = max(head.rfind(". "), limit // 2)
+    return head[: cut + 1]
+
+
 def analyze_texts(
     items: Iterable[tuple[str, date | datetime | None]], batch_size: int = 32, n_process: int = 1
 ) -> Iterator[Analysis]:
     """Analyses of (text, publication date) pairs, parsed in batches with ``nlp.pipe``."""
     nlp = load_model()
     matcher = sector_matcher(nlp)
-    items = list(items)
-    for (text, published), doc in zip(
-        items, pipe(nlp, (parsed_text(t) for t, _ in items), batch_size, n_process), strict=True
+    items = [(readable_part(text), published, len(text)) for text, published in items]
+    for (text, published, length), doc in zip(
+        items, pipe(nlp, (parsed_text(t) for t, _, _ in items), batch_size, n_process), strict=True
     ):
         try:
             analysis = analyze_doc(doc, published, matcher, text)
         except Exception as error:  # one article's odd text must not stop the others (nor every later run)
             analysis = failed_analysis(error)
+        if length > len(text):
+            analysis.truncated = length
         yield analysis

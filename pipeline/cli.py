@@ -247,17 +247,29 @@ def _process(db_path: str, reprocess: bool, processes: int | None) -> int:
         f"{result.articles} articles processed: {result.candidates} event candidates, {result.dates} dates, "
         f"{result.entities} entity mentions, {result.markets} market mentions; timeline: {merged}"
     )
-    _report_failures(database, result.failed)
+    _report_failures(database, result)
     return EXIT_PARTIAL if result.failed else EXIT_OK
 
 
-def _report_failures(database, failed: list[tuple[str, str]]) -> None:
-    """One line per article the analysis broke on: which, where from, and why (the others went on)."""
-    for article_id, error in failed:
-        url = database.execute("select url from articles where id = ?", [article_id]).fetchone()
+def _report_failures(database, result) -> None:
+    """One line per article the analysis broke on (which, where from, why: the others went on) and per
+    article too long to be read whole."""
+    from nlp.analyze import MAX_ANALYSED_CHARS
+
+    def url(article_id: str) -> str:
+        row = database.execute("select url from articles where id = ?", [article_id]).fetchone()
+        return row[0] if row else "?"
+
+    for article_id, error in result.failed:
         click.echo(
-            f"warning: article {article_id} ({url[0] if url else '?'}) could not be analysed, its facts are "
-            f"left out until a new release reads it again: {error}",
+            f"warning: article {article_id} ({url(article_id)}) could not be analysed, its facts are left out "
+            f"until a new release reads it again: {error}",
+            err=True,
+        )
+    for article_id, length in result.truncated:
+        click.echo(
+            f"note: article {article_id} ({url(article_id)}) has {length:,} characters; only its first "
+            f"{MAX_ANALYSED_CHARS:,} or so were analysed",
             err=True,
         )
 
@@ -415,7 +427,7 @@ def demo(
     click.echo(
         f"processed {result.articles} articles: {result.candidates} event candidates; timeline: {merged}"
     )
-    _report_failures(store_db, result.failed)
+    _report_failures(store_db, result)
     click.echo(f"{db_path}: {store_db['articles'].count} articles ({originals} originals)")
     if no_serve:
         return

@@ -48,6 +48,7 @@ class ProcessResult:
     # Articles the analysis broke on, with the reason: stored as processed with nothing found (a later
     # extractor version reads them again), so one odd text neither stops a run nor every run after it.
     failed: list[tuple[str, str]] = field(default_factory=list)
+    truncated: list[tuple[str, int]] = field(default_factory=list)  # articles read only in part, their length
 
 
 def local_time(published_at: str | None) -> datetime | None:
@@ -233,9 +234,11 @@ def process_articles(
     analyzed = _analyzed_in_pool(chunks, processes) if processes > 1 else _analyzed_in_process(chunks)
     for articles, analyses in analyzed:
         rows = write_analyses(db, articles, analyses, entity_id)
-        result.failed += [
-            (article[0], a.error) for article, a in zip(articles, analyses, strict=True) if a.error
-        ]
+        for (article_id, _, _), analysis in zip(articles, analyses, strict=True):
+            if analysis.error:
+                result.failed.append((article_id, analysis.error))
+            if analysis.truncated:
+                result.truncated.append((article_id, analysis.truncated))
         result.articles += len(articles)
         result.entities += len(rows["entity_mentions"])
         result.dates += len(rows["date_mentions"])

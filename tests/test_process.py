@@ -115,3 +115,39 @@ def test_an_article_the_analysis_breaks_on_is_named_and_the_others_go_on(tmp_pat
     assert db["event_candidates"].count > 0  # the other two
     again = CliRunner().invoke(cli, ["process", "--db", db_path])
     assert again.exit_code == 0 and again.stdout.startswith("0 articles processed")
+
+
+def test_an_article_too_long_for_the_parser_is_read_in_part_and_named(tmp_path, db_path):
+    """spaCy refuses a text over a million characters; such an article (a runaway page, a bad export) is read
+    up to MAX_ANALYSED_CHARS, named in a note, and the run goes on."""
+    from nlp.analyze import MAX_ANALYSED_CHARS, readable_part
+
+    lede = "Acme Robotics said on Tuesday it would open a factory in Italy."
+    rows = [
+        {
+            "url": "https://long.example/runaway",
+            "title": "Runaway page",
+            "text": lede + "\n" + " " * 1_100_000 + "\nThe end.",
+            "published": "2024-03-01T09:00:00+00:00",
+            "source": "long",
+        },
+        {
+            "url": "https://short.example/story",
+            "title": "Short story",
+            "text": "Borealis Foods said on Monday it would enter the Japanese market.",
+            "published": "2024-03-01T09:00:00+00:00",
+            "source": "short",
+        },
+    ]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(path), "--db", db_path]).exit_code == 0
+    result = CliRunner().invoke(cli, ["process", "--db", db_path])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("2 articles processed:")
+    db = sqlite_utils.Database(db_path)
+    (stored,) = [len(r["text"]) for r in db["articles"].rows if r["url"] == "https://long.example/runaway"]
+    assert f"(https://long.example/runaway) has {stored:,} characters" in result.stderr
+    sentences = {r["sentence"].strip() for r in db["event_candidates"].rows}
+    assert lede in sentences and any("Borealis" in s for s in sentences)
+    assert len(readable_part("a. " * MAX_ANALYSED_CHARS)) <= MAX_ANALYSED_CHARS
