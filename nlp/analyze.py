@@ -116,7 +116,7 @@ def parsed_text(text: str) -> str:
     return text
 
 
-# The characters of an article the analysis reads: news is far shorter (the demo's longest is 6,000), and
+# The characters of an article the analysis reads: news is far shorter (the gold corpora's longest is 4,241), and
 # spaCy refuses a text over its max_length (a million) with an error that would stop the whole batch; what
 # is longer is read up to the last paragraph or sentence break before this.
 MAX_ANALYSED_CHARS = 200_000
