@@ -43,10 +43,14 @@ YEARLESS_KINDS = {
     "season_ahead",
     "holiday",
 }
-NUMBER_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 PERIOD_MONTHS = {"quarter": 3, "half": 6, "half-year": 6, "year": 12}  # "the half to June"
 # Words before a weekday that make it a limit ahead, whatever the tense: "adjourned the hearing until Thursday".
 UNTIL = re.compile(r"\b(?:until|till)\s+$", re.I)
+
+
+def _after_until(text: str, start: int) -> bool:
+    """Whether the date at ``start`` follows "until" or "till"."""
+    return UNTIL.search(text, max(0, start - 8), start) is not None
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 QUARTER_WORDS = {
@@ -293,8 +297,8 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         y2 = y if m2 >= m1 else y + 1
         return _month_value(y, m1), "month", _month_value(y2, m2), None
     if kind == "period_to":  # the three months to September: a quarter when it is one, else months
-        unit, count = (groups.get("unit") or "").lower(), (groups.get("count") or "").lower()
-        months = PERIOD_MONTHS[re.sub(r"\s+", "-", unit)] if unit else NUMBER_WORDS.get(count) or int(count)
+        unit = (groups.get("unit") or "").lower()
+        months = PERIOD_MONTHS[re.sub(r"\s+", "-", unit)] if unit else g.number_value(groups["count"])
         last = g.month_number(groups["month"])
         y = int(groups["year"]) if groups.get("year") else _closest_month(last, reference)[0]
         first_year, first = _shift_month(y, last, 1 - months)
@@ -302,7 +306,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return f"{y:04d}-Q{last // 3}", "quarter", None, None
         return _month_value(first_year, first), "month", _month_value(y, last), None
     if kind == "months_of":  # the first three months of 2025
-        count = int(NUMBER_WORDS[groups["count"].lower()])
+        count = g.number_value(groups["count"])
         y = relative_year(groups["year"]) or year
         if count == 3:
             return f"{y:04d}-Q{1 if groups['which'].lower() == 'first' else 4}", "quarter", None, None
@@ -404,7 +408,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             day = _weekday(groups["weekday"], reference, "next")
         elif which != "last" and (
             _future_context(text, match.start())
-            or UNTIL.search(text, max(0, match.start() - 8), match.start())
+            or _after_until(text, match.start())
         ):
             # "will vote on Thursday" written on a Thursday is next week's (today would be "today"), but
             # "later on Thursday" is that very day.
@@ -552,17 +556,30 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
     return True
 
 
+FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
+PAST_AUXILIARIES = {"had", "has", "have", "was", "were"}
+
+
+def _auxiliaries(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _told_in_past(verb: Token) -> bool:
+    """'took', 'had taken', 'was taken': the verb's own tense is past."""
+    return verb.tag_ == "VBD" or bool(_auxiliaries(verb) & PAST_AUXILIARIES)
+
+
 def _tense(doc: Doc, mention: DateMention) -> str | None:
     """'past' or 'future' from the verb governing a date, or None when the verb does not say."""
     verb = _governing_verb(doc, mention)
     if verb is None:
         return None
-    auxiliaries = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if auxiliaries & {"will", "'ll", "shall"} or (
+    auxiliaries = _auxiliaries(verb)
+    if auxiliaries & FUTURE_AUXILIARIES or (
         verb.lower_ == "going" and any(c.dep_ == "xcomp" for c in verb.children)
     ):
         return "future"
-    if verb.tag_ == "VBD" or auxiliaries & {"had", "has", "have", "was", "were"}:
+    if _told_in_past(verb):
         return "past"
     if verb.tag_ in ("VBZ", "VBP") and any(
         c.dep_ == "dobj" and c.lemma_.lower() in SCHEDULED_EVENTS for c in verb.children
@@ -573,25 +590,20 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
     if verb.tag_ == "VBG" and verb.dep_ == "xcomp" and not auxiliaries:
         # "stopped working on 30 October", "began trading on 14 September": a gerund that completes a verb
         # of beginning or ending happens when that verb does, so it takes that verb's tense.
-        main = verb.head
-        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
-        if main_auxiliaries & {"will", "'ll", "shall"}:
+        if _auxiliaries(verb.head) & FUTURE_AUXILIARIES:
             return "future"
-        if main.tag_ == "VBD" or main_auxiliaries & {"had", "has", "have", "was", "were"}:
+        if _told_in_past(verb.head):
             return "past"
     if verb.tag_ == "VB" and verb.dep_ == "xcomp" and auxiliaries == {"to"} and _hangs_on(doc, mention, verb):
         # "is scheduled to launch in the fall", "plans to open in March", "are preparing to sell it in June":
         # what a present plan, schedule or intention is to do lies ahead.
         main = verb.head
-        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
-        if main.tag_ in ("VBZ", "VBP") or main_auxiliaries & {"is", "are", "am", "'s", "'re"}:
+        if main.tag_ in ("VBZ", "VBP") or _auxiliaries(main) & {"is", "are", "am", "'s", "'re"}:
             return "future"
     if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ in ("after", "since"):
         # "After reviving at the end of January, it came back...": before the clause it leads to, so in the
         # past when that clause is
-        main = verb.head.head
-        main_auxiliaries = {c.lower_ for c in main.children if c.dep_ in ("aux", "auxpass")}
-        if main.tag_ == "VBD" or main_auxiliaries & {"had", "has", "have", "was", "were"}:
+        if _told_in_past(verb.head.head):
             return "past"
     return None
 
@@ -682,7 +694,7 @@ def _weekday_by_tense(doc: Doc, text: str, mention: DateMention, reference: date
     if (
         day <= reference
         or _tense(doc, mention) != "past"
-        or UNTIL.search(text, max(0, mention.start - 8), mention.start)
+        or _after_until(text, mention.start)
     ):
         return mention
     while day > reference:
