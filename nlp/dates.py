@@ -51,6 +51,8 @@ UNTIL = re.compile(r"\b(?:until|till)\s+$", re.I)
 def _after_until(text: str, start: int) -> bool:
     """Whether the date at ``start`` follows "until" or "till"."""
     return UNTIL.search(text, max(0, start - 8), start) is not None
+
+
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 QUARTER_WORDS = {
@@ -406,10 +408,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         which = (groups.get("which") or "").lower()
         if which == "next":
             day = _weekday(groups["weekday"], reference, "next")
-        elif which != "last" and (
-            _future_context(text, match.start())
-            or _after_until(text, match.start())
-        ):
+        elif which != "last" and (_future_context(text, match.start()) or _after_until(text, match.start())):
             # "will vote on Thursday" written on a Thursday is next week's (today would be "today"), but
             # "later on Thursday" is that very day.
             later = re.search(
@@ -691,11 +690,7 @@ def _weekday_by_tense(doc: Doc, text: str, mention: DateMention, reference: date
     if mention.precision != "day" or not BARE_WEEKDAY.fullmatch(mention.text) or not mention.value:
         return mention
     day = date.fromisoformat(mention.value)
-    if (
-        day <= reference
-        or _tense(doc, mention) != "past"
-        or _after_until(text, mention.start)
-    ):
+    if day <= reference or _tense(doc, mention) != "past" or _after_until(text, mention.start):
         return mention
     while day > reference:
         day -= timedelta(days=7)
