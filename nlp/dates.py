@@ -43,6 +43,9 @@ YEARLESS_KINDS = {
     "season_ahead",
     "holiday",
 }
+# A quarter told in the future tense is this year's while its figures may still be ahead (reported within
+# about a quarter of its end), else next year's.
+QUARTER_REPORTED = timedelta(days=100)
 PERIOD_MONTHS = {"quarter": 3, "half": 6, "half-year": 6, "year": 12}  # "the half to June"
 # Words before a weekday that make it a limit ahead, whatever the tense: "adjourned the hearing until Thursday".
 UNTIL = re.compile(r"\b(?:until|till)\s+$", re.I)
@@ -315,8 +318,11 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         first = 1 if groups["which"].lower() == "first" else 13 - count
         return _month_value(y, first), "month", _month_value(y, first + count - 1), None
     if kind == "half":
-        half = 1 if groups["half"].lower() in ("first", "1st") else 2
-        y = relative_year(groups.get("year")) or year
+        if groups.get("hn"):
+            half = int(groups["hn"])
+        else:
+            half = 1 if groups["half"].lower() in ("first", "1st") else 2
+        y = relative_year(groups.get("year") or groups.get("year2")) or year
         months = (1, 6) if half == 1 else (7, 12)
         return _month_value(y, months[0]), "month", _month_value(y, months[1]), None
     if kind == "full_date":
@@ -339,6 +345,27 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return date(y, month, day).isoformat(), "day", None, None
         except ValueError:
             return None
+    if kind in ("dotted_date", "slashed_iso_date"):
+        try:
+            day = date(int(groups["year"]), int(groups["month"]), int(groups["day"]))
+        except ValueError:
+            return None
+        return day.isoformat(), "day", None, None
+    if kind == "ordinal_day":  # on the 3rd: the last such day, or the next one where the clause looks ahead
+        number, ahead = _day_number(groups["day"]), _future_context(text, match.start())
+        for shift in (0, 1, 2) if ahead else (0, -1, -2):
+            y, m = _shift_month(reference.year, reference.month, shift)
+            try:
+                day = date(y, m, number)
+            except ValueError:
+                continue
+            if (day >= reference) if ahead else (day <= reference):
+                return day.isoformat(), "day", None, None
+        return None
+    if kind == "week_of":
+        month, day_text = (groups["m1"], groups["d1"]) if groups.get("m1") else (groups["m2"], groups["d2"])
+        found = _closest_day(g.month_number(month), _day_number(day_text), reference)
+        return (_week_value(found), "week", None, None) if found else None
     if kind == "month_day":
         month = g.month_number(groups["month"])
         day = _day_number(groups["day"])
@@ -375,6 +402,15 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         if inner in ("next month", "last month"):
             y, m = _shift_month(reference.year, reference.month, 1 if inner == "next month" else -1)
             return _month_value(y, m), "month", None, mod
+        season_match = re.fullmatch(r"(?:(this|last|next|the)\s+)?(spring|summer|autumn|winter)", inner)
+        if season_match:  # late summer / early this winter
+            which, season = season_match.group(1) or "", SEASONS[season_match.group(2)]
+            return (
+                f"{_season_year(season, which if which != 'the' else '', reference):04d}-{season}",
+                "quarter",
+                None,
+                mod,
+            )
         month_match = re.fullmatch(rf"({g.MONTH})(?:\s+(\d{{4}}))?", groups["inner"])
         if month_match:
             month = g.month_number(month_match.group(1))
@@ -419,8 +455,9 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             day = _weekday(groups["weekday"], reference, "last" if which == "last" else "past")
         return day.isoformat(), "day", None, None
     if kind == "holiday":  # Boxing Day: the nearest 26 December (the verb's tense may move it a year)
-        found = _closest_day(*g.holiday_day(groups["holiday"]), reference)
-        return (found.isoformat(), "day", None, None) if found else None
+        days = [g.holiday_date(groups["holiday"], y) for y in (year - 1, year, year + 1)]
+        found = min(days, key=lambda day: abs((day - reference).days))
+        return found.isoformat(), "day", None, None
     if kind == "weekend":  # the ISO week of that Saturday and Sunday
         which = (groups.get("which") or groups.get("which2") or "").lower()
         saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)  # the last one, or today
@@ -435,7 +472,9 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             saturday += timedelta(days=7)
         return _week_value(saturday), "week", None, None
     if kind == "day_word":
-        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower().split()[0]]
+        words = groups["word"].lower().split()
+        offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "after": 2, "before": -2}
+        offset = offsets[words[2] if words[0] == "the" else words[0]]  # "the day after tomorrow": 2
         return (reference + timedelta(days=offset)).isoformat(), "day", None, None
     if kind == "part_of_day":
         return reference.isoformat(), "day", None, None
@@ -450,21 +489,32 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             y, m = _shift_month(reference.year, reference.month, shift)
             return _month_value(y, m), "month", None, None
         return f"{year + shift:04d}", "year", None, None
-    if kind == "ago":
+    if kind == "before_last":  # the year before last
+        unit = groups["unit"]
+        if unit == "week":
+            return _week_value(reference - timedelta(days=14)), "week", None, None
+        if unit == "month":
+            return _month_value(*_shift_month(reference.year, reference.month, -2)), "month", None, None
+        return f"{year - 2:04d}", "year", None, None
+    if kind == "ago":  # three days ago / a fortnight ago / two years from now
         amount = g.number_value(groups["amount"])
         unit = groups["unit"].lower().rstrip("s")
+        ahead = groups["way"].lower() != "ago"
         if amount is None:
-            return "PAST_REF", "vague", None, None
+            return ("FUTURE_REF" if ahead else "PAST_REF"), "vague", None, None
+        sign = 1 if ahead else -1
+        if unit == "fortnight":
+            unit, amount = "week", 2 * amount
         if unit == "day":
-            return (reference - timedelta(days=amount)).isoformat(), "day", None, None
+            return (reference + timedelta(days=sign * amount)).isoformat(), "day", None, None
         if unit == "week":
-            return _week_value(reference - timedelta(days=7 * amount)), "week", None, None
+            return _week_value(reference + timedelta(days=sign * 7 * amount)), "week", None, None
         if unit == "month":
-            y, m = _shift_month(reference.year, reference.month, -amount)
+            y, m = _shift_month(reference.year, reference.month, sign * amount)
             return _month_value(y, m), "month", None, None
         if unit == "decade":
-            return f"{year - 10 * amount:04d}", "year", None, None
-        return f"{year - amount:04d}", "year", None, None
+            return f"{year + sign * 10 * amount:04d}", "year", None, None
+        return f"{year + sign * amount:04d}", "year", None, None
     if kind == "vague":
         word = match.group(0).lower()
         if g.PRESENT_WORDS.fullmatch(word):
@@ -672,7 +722,10 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
         tense = None
     start = interval(mention.value)[0]
     if tense == "future" and mention.precision == "quarter" and "-Q" in mention.value:
-        return mention  # "will report a loss for the third quarter", written in October: this year's
+        if interval(mention.value)[1] >= reference - QUARTER_REPORTED:
+            return mention  # "will report a loss for the third quarter", written in October: this year's
+        # "will close its plant in the first quarter", written in November: next year's
+        return replace(mention, value=_shift_year(mention.value, 1))
     if tense == "past" and start > reference:
         shift = -1  # "Britain left the EU on 31 January", written in December
     elif tense == "future" and start < reference.replace(day=1):

@@ -8,6 +8,7 @@ Each pattern's kind tells `nlp.dates` how to resolve it. Examples of what each o
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 MONTHS = {
     "january": 1,
@@ -66,24 +67,59 @@ YEAR = r"(?:19|20)\d{2}"
 RELATIVE_YEAR = rf"(?:{YEAR}|this year|last year|next year|the year)"
 AMOUNT = r"(?:\d+|a couple of|a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several)"
 WEEKDAY_PREFIX = rf"(?:{WEEKDAY},?\s+(?:the\s+)?)?"
-# Holidays on a fixed day of the year (month, day); those that move (Easter) or differ by country are left out.
+# Holidays on a fixed day of the year (month, day), and those that move: Easter's feasts (days from Easter
+# Sunday) and the US holidays set on a weekday of a month ((month, weekday, nth); nth -1 is the last). Those
+# whose day differs by country ("Independence Day", "Election Day") are left out.
 HOLIDAYS = {
     "New Year's Day": (1, 1),
     "Valentine's Day": (2, 14),
     "St Patrick's Day": (3, 17),
+    "Anzac Day": (4, 25),
+    "the Fourth of July": (7, 4),
     "Halloween": (10, 31),
     "Christmas Eve": (12, 24),
     "Christmas Day": (12, 25),
     "Boxing Day": (12, 26),
     "New Year's Eve": (12, 31),
 }
-# A holiday's name as written: either apostrophe, "St" or "St." ("New Year’s Eve", "St. Patrick's Day").
-HOLIDAY = "|".join(re.escape(name).replace("'", "['’]").replace("St\\ ", "St\\.?\\ ") for name in HOLIDAYS)
+EASTER_FEASTS = {"Good Friday": -2, "Easter Sunday": 0, "Easter Monday": 1, "Easter": 0}
+NTH_WEEKDAY_HOLIDAYS = {"Memorial Day": (5, 0, -1), "Labor Day": (9, 0, 1), "Thanksgiving": (11, 3, 4)}
+# A holiday's name as written: either apostrophe, "St" or "St." ("New Year’s Eve", "St. Patrick's Day"), "the"
+# or "The"; the longer names first ("Easter Sunday" before "Easter").
+HOLIDAY = "|".join(
+    re.escape(name).replace("'", "['’]").replace("St\\ ", "St\\.?\\ ").replace("the\\ ", "[Tt]he\\ ")
+    for name in sorted([*HOLIDAYS, *EASTER_FEASTS, *NTH_WEEKDAY_HOLIDAYS], key=len, reverse=True)
+)
 
 
-def holiday_day(name: str) -> tuple[int, int]:
-    """The (month, day) of a holiday's name as written."""
-    return HOLIDAYS[name.replace("’", "'").replace("St.", "St")]
+def _easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of 1876)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    h = (19 * a + b - d - (b - f + 1) // 3 + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def holiday_date(name: str, year: int) -> date:
+    """The day of a holiday's name as written, in ``year``."""
+    key = name.replace("’", "'").replace("St.", "St").replace("The ", "the ")
+    if key in HOLIDAYS:
+        return date(year, *HOLIDAYS[key])
+    if key in EASTER_FEASTS:
+        return _easter(year) + timedelta(days=EASTER_FEASTS[key])
+    month, weekday, nth = NTH_WEEKDAY_HOLIDAYS[key]
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    if nth > 0:
+        return day + timedelta(weeks=nth - 1)
+    while (day + timedelta(weeks=1)).month == month:
+        day += timedelta(weeks=1)
+    return day
 
 
 # Words that set a thing to a date or move it: "scheduled for", "postponed to".
@@ -115,6 +151,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             ANY_CASE,
         ),
     ),
+    # H1 2025 / 2025 H2 / H1 of 2024: the halves of business news
+    ("half", _p(rf"\bH(?P<hn>[12])(?:\s+(?:of\s+)?(?P<year>{YEAR})|(?=\s))(?![\w-])")),
+    ("half", _p(rf"\b(?P<year2>{YEAR})\s+H(?P<hn>[12])\b")),
     # the January-to-March quarter / the April-June quarter (of 2024) / the October-December period:
     # business news names a quarter by its months
     (
@@ -166,6 +205,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("numeric_date", _p(rf"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{YEAR})\b")),  # 19/01/2025
+    # 27.02.2025 (day first, as written where the dots are used) / 2025/03/14 (year, month, day)
+    ("dotted_date", _p(rf"(?<![\d.])(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.(?P<year>{YEAR})(?![\d.]\d)")),
+    ("slashed_iso_date", _p(rf"(?<![\d/])(?P<year>{YEAR})/(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})(?![\d/])")),
+    # the week of June 9 / the week of 9 June: the week that day is in
+    (
+        "week_of",
+        _p(rf"\b[Tt]he\s+week\s+of\s+(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})|(?P<d2>{DAY})\s+(?P<m2>{MONTH}))\b"),
+    ),
     ("month_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b")),  # January 2025
     # November last year / March next year / June this year
     ("month_relative_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<which>last|next|this)\s+year\b")),
@@ -175,7 +222,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         _p(
             r"\b(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd-|(?:[Tt]he\s+)?(?:start|beginning|middle|end|close)\s+of)\s*"
             rf"(?P<inner>{YEAR}|{MONTH}(?:\s+{YEAR})?|this year|next year|last year|the year|the month|this month"
-            r"|next month|last month|the week|this week|next week|last week)\b"
+            r"|next month|last month|the week|this week|next week|last week"
+            r"|(?:this\s+|last\s+|next\s+|the\s+)?(?:spring|summer|autumn|winter))\b"
         ),
     ),
     # the three months to September / the quarter to June / the six months ended June 2024 / the year to
@@ -254,11 +302,22 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "month_day",
         _p(rf"\b{WEEKDAY_PREFIX}(?:the\s+)?(?P<day>{DAY})\s+(?:of\s+)?(?P<month>{MONTH})(?!\s*,?\s*\d)"),
     ),
+    # Christmas Day / Boxing Day / Easter Sunday / Thanksgiving (not the first word of a name: "Easter Island")
+    ("holiday", _p(rf"\b(?P<holiday>{HOLIDAY})(?![\w-])(?!\s+[A-Z][a-z])")),
     # last Monday / next Friday / on Tuesday
     ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
+    # on the 3rd / on the 24th: a day of this month or the one before or after it (not "the 3rd floor")
+    (
+        "ordinal_day",
+        _p(
+            r"\b[Oo]n\s+the\s+(?P<date>(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
+            r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|or|but|at|in|when|after|before|has|have|had|was|were|is|are|will|would"
+            r"|with|for|to|as|from|by|until)\b)"
+        ),
+    ),
+    ("day_word", _p(r"\b(?P<word>the\s+day\s+(?:after\s+tomorrow|before\s+yesterday))\b", ANY_CASE)),
     ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", ANY_CASE)),
     # Christmas Day / Boxing Day / New Year's Eve: holidays on a fixed day of the year
-    ("holiday", _p(rf"\b(?P<holiday>{HOLIDAY})(?![\w-])")),
     # the weekend / over the weekend / last weekend / this weekend (not "the weekend of June 5")
     (
         "weekend",
@@ -275,9 +334,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "relative_unit",
         _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+(?P<unit>week|month|year)\b", ANY_CASE),
     ),
+    # the year before last / the month before last / the week before last
+    ("before_last", _p(r"\b[Tt]he\s+(?P<unit>week|month|year)\s+before\s+last\b")),
     (
         "ago",
-        _p(rf"\b(?P<amount>{AMOUNT})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b", ANY_CASE),
+        _p(
+            rf"\b(?P<amount>{AMOUNT})\s+(?P<unit>days?|weeks?|fortnights?|months?|years?|decades?)\s+"
+            r"(?P<way>ago|from\s+now|hence)\b",
+            ANY_CASE,
+        ),
     ),
     # last September / next March / this June; in March / since December / by January
     ("month", _p(rf"\b(?P<which>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<month>{MONTH})\b(?!\s*\d)")),
@@ -310,9 +375,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "vague",
         _p(
-            r"\b(?:now|currently|at present|at the moment|nowadays|these days|recently|lately|in recent "
-            r"(?:days|weeks|months|years)|soon|shortly|in the (?:near |distant )?future|(?:in |over )?the "
-            r"coming (?:days|weeks|months|years)|(?:in |over )?the months ahead|(?:in |over )?the years ahead"
+            r"\b(?:now|currently|at present|at the moment|nowadays|these days|recently|lately|of late|in recent "
+            r"(?:days|weeks|months|years|decades)|(?:in )?the recent past|soon|shortly|before long|in the (?:near "
+            r"|distant )?future|(?:in |over )?the coming (?:days|weeks|months|years)|(?:in |over )?the "
+            r"(?:days|weeks|months|years) ahead"
             r"|(?:in )?the past(?!\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?|quarters?)\b))\b",
             ANY_CASE,
         ),
@@ -321,7 +387,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|these days")
-FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead")
+FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead|before long")
 FUTURE_CUES = re.compile(
     r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected"
     r"|are expected|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
