@@ -437,6 +437,33 @@ def _named_subjects(
     return found
 
 
+def _described_actors(
+    sentence_triggers: list[tuple[Token, str]], earlier: list[EntityMention], known: list[str]
+) -> list[str]:
+    """ "the guild", "the department", "the exchange": an organisation named before, told again by a word of
+    its name ("the Writers Guild of America", "the Commerce Department"); the last one named that has it."""
+    if not sentence_triggers:
+        return []
+    found = []
+    taken = {name.casefold() for name in known}
+    for noun in sentence_triggers[0][0].sent:
+        if noun.pos_ != "NOUN" or noun.ent_type_ or [c.lower_ for c in noun.children] != ["the"]:
+            continue
+        word = noun.lower_
+        named = next(
+            (
+                e.name
+                for e in reversed(earlier)
+                if e.label == "ORG" and word in re.findall(r"[\w-]+", e.name.casefold())
+            ),
+            None,
+        )
+        if named and named.casefold() not in taken:
+            found.append(named)
+            taken.add(named.casefold())
+    return found
+
+
 def _is_definite_business(noun: Token) -> bool:
     """ "the company", "the carmaker", "the bank": a business named before, told by what it is (no name, no
     other words: "the Danish company" may be another)."""
@@ -465,6 +492,7 @@ def _sentence_actors(
 ) -> list[str]:
     actors = list(dict.fromkeys(e.name for e in inside if e.label in ("ORG", "PERSON", "PRODUCT")))
     actors += _pronoun_actors(sentence_triggers, earlier, actors)
+    actors += _described_actors(sentence_triggers, earlier, actors)
     actors += _named_subjects(sentence_triggers, inside, actors)
     if not actors:
         # A country can act ("Japan's government", "the United States announced"); a nationality
