@@ -405,3 +405,40 @@ def _comparison_base(text: str, start: int) -> bool:
 def _count(word: str | None) -> int:
     word = (word or "one").lower()
     return int(word) if word.isdigit() else NUMBERS.get(word, 1)
+
+
+# "met on Thursday, 6 February, and he resigned the following Monday": a weekday counted from the day told
+# before it, not from the publication.
+SEQUENCE_BEFORE = re.compile(r"\bthe\s+(?P<way>following|next|previous|preceding)\s+$", re.I)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def sequenced_weekdays(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """Weekdays after "the following", "the next", "the previous" or "the preceding", dated from the day told
+    before them (when one was)."""
+    found = []
+    for index, mention in enumerate(mentions):
+        words = mention.text.lower().split()
+        if mention.precision != "day" or not words or words[-1] not in WEEKDAY_NAMES:
+            found.append(mention)
+            continue
+        start = mention.start
+        if words[0] == "next" and len(words) == 2:  # "the next Monday": the grammar read "next Monday"
+            way = "next" if re.search(r"\bthe\s+$", text[max(0, start - 5) : start], re.I) else None
+        else:
+            sequence = SEQUENCE_BEFORE.search(text, max(0, start - 20), start) if len(words) == 1 else None
+            way = sequence.group("way").lower() if sequence else None
+        antecedent = next(
+            (m for m in reversed(mentions[:index]) if m.precision == "day" and _start(m) is not None), None
+        )
+        if way is None or antecedent is None:
+            found.append(mention)
+            continue
+        target = WEEKDAY_NAMES.index(words[-1])
+        base = _start(antecedent)
+        if way in ("following", "next"):
+            day = base + timedelta(days=(target - base.weekday() - 1) % 7 + 1)
+        else:
+            day = base - timedelta(days=(base.weekday() - target - 1) % 7 + 1)
+        found.append(replace(mention, value=day.isoformat()))
+    return found

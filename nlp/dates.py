@@ -24,7 +24,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nlp import grammar as g
-from nlp.date_anaphora import anaphoric_dates, coordinated_months, of_that_year, offset_dates, that_month
+from nlp.date_anaphora import (
+    anaphoric_dates,
+    coordinated_months,
+    of_that_year,
+    offset_dates,
+    sequenced_weekdays,
+    that_month,
+)
 from nlp.pattern_scan import scanner
 from nlp.timex import interval
 
@@ -761,6 +768,8 @@ def find_dates_in_doc(doc: Doc, reference: date | datetime, text: str | None = N
     # before, "of that year") given to the first.
     mentions = coordinated_months(text, mentions)
     mentions = that_month(text, coordinated_months(text, of_that_year(text, mentions)))
+    # "met on Thursday, 6 February, and resigned the following Monday": from the day told before.
+    mentions = sequenced_weekdays(text, mentions)
     # "On the same day", "a week later": dated by the mention before them.
     mentions = sorted(mentions + anaphoric_dates(text, mentions, day), key=lambda m: m.start)
     # "on Friday, a day after the chipmaker said": dated by the date of the clause the phrase hangs on.
