@@ -447,6 +447,11 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             else _season_year(season, (groups.get("which") or "").lower(), reference)
         )
         return f"{y:04d}-{season}", "quarter", None, None
+    if kind == "weekday_range":  # between Monday and Wednesday: the first day read as a weekday is
+        first = _resolve(match, "weekday", text, reference)
+        start = date.fromisoformat(first[0])
+        last = start + timedelta(days=(g.WEEKDAY_INDEX[groups["weekday2"].lower()[:3]] - start.weekday()) % 7)
+        return (start.isoformat(), "day", last.isoformat(), None) if last > start else None
     if kind == "weekday":
         which = (groups.get("which") or "").lower()
         if which == "next":

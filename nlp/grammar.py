@@ -304,6 +304,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     # Christmas Day / Boxing Day / Easter Sunday / Thanksgiving (not the first word of a name: "Easter Island")
     ("holiday", _p(rf"\b(?P<holiday>{HOLIDAY})(?![\w-])(?!\s+[A-Z][a-z])")),
+    # between Monday and Wednesday / from Tuesday to Thursday: a range of days of one week
+    (
+        "weekday_range",
+        _p(
+            rf"\b(?:[Bb]etween|[Ff]rom)\s+(?P<weekday>{WEEKDAY})\s+(?:and|to|until|through|till)\s+"
+            rf"(?P<weekday2>{WEEKDAY})\b(?!\s*,?\s*(?:{MONTH}|\d))"
+        ),
+    ),
     # last Monday / next Friday / on Tuesday
     ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
     # on the 3rd / on the 24th: a day of this month or the one before or after it (not "the 3rd floor")
