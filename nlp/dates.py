@@ -597,9 +597,13 @@ def _governing_verb(doc: Doc, mention: DateMention) -> Token | None:
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return None
-    verb = span.root
+    verb, came_from = span.root, None
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
+        verb, came_from = verb.head, verb
+    if came_from is not None and came_from.dep_ == "ccomp" and verb.lemma_.lower() in REPORTING_LEMMAS:
+        # "Applications close on Jan. 16, the county said", parsed with no verb of its own: the report's
+        # tense is not the date's
+        return None
     return verb
 
 
@@ -618,6 +622,7 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
 
 
 FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
+REPORTING_LEMMAS = {"say", "tell", "announce", "report", "state", "add", "note", "write", "confirm"}
 PAST_AUXILIARIES = {"had", "has", "have", "was", "were"}
 
 
@@ -646,8 +651,10 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         c.dep_ == "dobj" and c.lemma_.lower() in SCHEDULED_EVENTS for c in verb.children
     ):
         return "future"  # "Panama holds a general election in May": a calendar event, told in the present
-    if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod"):
-        return "past"  # "the terms reached in March", "a plant opened in February": done before the report
+    if verb.tag_ == "VBN" and not auxiliaries and verb.dep_ in ("acl", "amod", "ROOT"):
+        # "the terms reached in March", "a plant opened in February" (and "The takeover, first announced on
+        # Sept. 3, still needs ..." when the parse makes the participle the root): done before the report
+        return "past"
     if verb.tag_ == "VBG" and verb.dep_ == "xcomp" and not auxiliaries:
         # "stopped working on 30 October", "began trading on 14 September": a gerund that completes a verb
         # of beginning or ending happens when that verb does, so it takes that verb's tense.
@@ -655,9 +662,15 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
             return "future"
         if _told_in_past(verb.head):
             return "past"
-    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and auxiliaries == {"to"} and _hangs_on(doc, mention, verb):
+    if (
+        verb.tag_ == "VB"
+        and verb.dep_ in ("xcomp", "ccomp")
+        and auxiliaries == {"to"}
+        and _hangs_on(doc, mention, verb)
+    ):
         # "is scheduled to launch in the fall", "plans to open in March", "are preparing to sell it in June":
-        # what a present plan, schedule or intention is to do lies ahead.
+        # what a present plan, schedule or intention is to do lies ahead ("expects deliveries to recover in the
+        # second quarter": with its own subject, a ccomp).
         main = verb.head
         if main.tag_ in ("VBZ", "VBP") or _auxiliaries(main) & {"is", "are", "am", "'s", "'re"}:
             return "future"

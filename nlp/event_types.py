@@ -1036,7 +1036,9 @@ def _is_obligation(token: Token) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUXILIARIES for c in token.children):
         return True
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in OBLIGATION_HEADS:
-        return True
+        # "automakers had to idle assembly lines", "the airline needed to cancel flights": what circumstances
+        # forced, told in the past, is no rule ("will have to disclose", "must divest", "was ordered to sell")
+        return not (token.head.lemma_.lower() in ("have", "need") and token.head.tag_ == "VBD")
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         # "pharmacies have until late April to stop" (however the parse hangs the infinitive): a time limit
         for node in list(token.ancestors)[:2]:

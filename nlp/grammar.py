@@ -188,6 +188,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?P<m2>{MONTH})\s+(?P<d2>{DAY})\b(?:,?\s+(?P<year>{YEAR})\b)?"
         ),
     ),
+    # from 27 December to 2 January (2026) / between 3 March and 9 April
+    (
+        "day_span",
+        _p(
+            rf"\b(?:[Ff]rom|[Bb]etween)\s+(?P<d1>{DAY})\s+(?P<m1>{MONTH})\s+(?P<link>to|until|through|and)\s+"
+            rf"(?P<d2>{DAY})\s+(?P<m2>{MONTH})\b(?:,?\s+(?P<year>{YEAR})\b)?"
+        ),
+    ),
     # from March to May (2025)
     (
         "month_range",
@@ -336,6 +344,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             ANY_CASE,
         ),
     ),
+    ("weekend", _p(r"\b(?:at|over|during)\s+(?P<date>the\s+weekend)\b(?!['’]s)", ANY_CASE)),
     ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", ANY_CASE)),
     # this week / last month / next year (not "the next year", a duration)
     (
@@ -478,6 +487,13 @@ def _capitalized_before(text: str, start: int) -> str | None:
     return None if word.lower().rstrip(".") in DATE_LEADERS or MONTH_NAME.fullmatch(word) else word
 
 
+# Words before a weekday that make it a day even when a name follows it ("on Tuesday President Biden signed").
+WEEKDAY_LEADERS = set(
+    "on by until till since from last next this every each late early before after through that and or to "
+    "between said says".split()
+)
+
+
 def in_a_name(text: str, start: int, end: int) -> bool:
     """Whether the one-word date ``text[start:end]`` is part of a name rather than a date."""
     word = text[start:end]
@@ -485,8 +501,9 @@ def in_a_name(text: str, start: int, end: int) -> bool:
     after = CAPITAL_AFTER.match(text, end)
     named_after = after is not None and not DATE_WORD.fullmatch(after.group(1))
     if re.fullmatch(WEEKDAY, word):
-        if named_after and before and before[-1] in ("the", "in", "of", "at", "a", "an"):
-            return True  # "the Sunday Times", "Shares in Friday Labs"
+        if named_after and before and before[-1].strip(",") not in WEEKDAY_LEADERS:
+            return True  # "the Sunday Times", "Shares in Friday Labs", "the brand Friday Street", "a former
+            # Saturday Night Live cast member" (not "on Tuesday President Biden signed")
         return _capitalized_before(text, start) is not None  # "the chain Ruby Tuesday"
     if MONTH_NAME.fullmatch(word):
         return MARCH_FOR.match(text, end) is not None  # "the March for Science"

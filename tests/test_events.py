@@ -1016,3 +1016,10 @@ def test_an_organisation_told_again_by_a_word_of_its_name_is_an_actor():
     )
     found = [(c.date.value, c.actors) for c in _candidates(text, date(2024, 6, 4))]
     assert ("2024-06-02", ["Brackwater Ports", "Harbour Pilots Guild"]) in found
+
+
+def test_what_circumstances_forced_in_the_past_is_no_rule():
+    text = "Toyota had to halt production at its Aichi plants in March for lack of chips."
+    assert [t for t, _ in _typed(text)] == ["market_exit"]
+    text = "Toyota must halt production at its Aichi plants in June under the court's order."
+    assert [t for t, _ in _typed(text)] == ["regulation"]
