@@ -381,7 +381,10 @@ def _is_open_question(verb: Token) -> bool:
 
 PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "it": ("ORG",)}
 # Businesses told by what they are, as "the company" stands for the one named before.
-DEFINITE_BUSINESSES = set("company firm group bank lender airline carrier retailer insurer".split())
+DEFINITE_BUSINESSES = set(
+    "company firm group bank lender airline carrier retailer insurer developer miner brewer operator conglomerate "
+    "startup start-up streamer broadcaster publisher manufacturer supplier producer utility".split()
+)
 
 
 def _pronoun_actors(
@@ -447,7 +450,7 @@ def _described_actors(
     found = []
     taken = {name.casefold() for name in known}
     for noun in sentence_triggers[0][0].sent:
-        if noun.pos_ != "NOUN" or noun.ent_type_ or [c.lower_ for c in noun.children] != ["the"]:
+        if noun.pos_ != "NOUN" or noun.ent_type_ or not _told_as_known(noun):
             continue
         word = noun.lower_
         named = next(
@@ -458,10 +461,24 @@ def _described_actors(
             ),
             None,
         )
+        if named is None and (word in DEFINITE_BUSINESSES or word.endswith("maker")):
+            # "The developer's listing was cancelled", "the Toronto-based company": the last organisation
+            named = next((e.name for e in reversed(earlier) if e.label == "ORG"), None)
         if named and named.casefold() not in taken:
             found.append(named)
             taken.add(named.casefold())
     return found
+
+
+def _told_as_known(noun: Token) -> bool:
+    """ "the guild", "the developer's", "the Toronto-based company": a noun with "the" and nothing that makes it
+    another ("the Danish company", "a rival bank")."""
+    words = [c for c in noun.children if c.lower_ not in ("'s", "’s")]
+    return (
+        bool(words)
+        and words[0].lower_ == "the"
+        and all(w.dep_ in ("amod", "compound") and w.lower_.endswith("based") for w in words[1:])
+    )
 
 
 def _is_definite_business(noun: Token) -> bool:

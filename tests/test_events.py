@@ -64,7 +64,8 @@ CORPUS_FLOORS = {
     # Ninth session: "is scheduled to launch in the fall", written in February 2024, is 2024's fall, which the
     # gold gives as a day of August (the wrong 2023 fall had matched another fact by year and actor alone):
     # precision 0.961 -> 0.955 (floor 0.96 -> 0.955).
-    "dev2": (170, {"recall": 0.95, "precision": 0.955, "type_accuracy": 0.87}),
+    # Tenth session: "the Toronto-based company" the organisation named before: precision 0.955 -> 0.961.
+    "dev2": (170, {"recall": 0.95, "precision": 0.96, "type_accuracy": 0.87}),
     # fresh: type accuracy 0.732 -> 0.728 (floor 0.73 -> 0.725) when "deliveries fell 13.5% in the April-June
     # quarter" became a candidate of that quarter: the gold dates the fact by its report ("earlier this
     # month"), and the new candidate matches another gold fact of the article's quarter, of another type.
@@ -1023,3 +1024,11 @@ def test_what_circumstances_forced_in_the_past_is_no_rule():
     assert [t for t, _ in _typed(text)] == ["market_exit"]
     text = "Toyota must halt production at its Aichi plants in June under the court's order."
     assert [t for t, _ in _typed(text)] == ["regulation"]
+
+
+def test_a_business_told_by_what_it_is_is_the_organisation_named_before():
+    text = (
+        "Ashgrove Holdings said on Monday that its chairman had resigned. "
+        "The Toronto-based company halted production at its mine on Friday."
+    )
+    assert [(c.date.value, c.actors) for c in _candidates(text)][-1] == ("2024-04-26", ["Ashgrove"])
