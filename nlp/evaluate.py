@@ -65,6 +65,11 @@ BLIND6 = FIXTURES / "blind6"
 # cocoa prices, a merger of two media groups' Indian businesses. Only its summary lines are read, measured
 # once with the session's start code and once with its end code.
 BLIND7 = FIXTURES / "blind7"
+# Written blind in the tenth session of 2026-11-24 (26 articles by 6 outlets on 5 stories): an airliner's
+# groundings and return, a rail drivers' strike, a government's budget and a bond market crisis, an antitrust
+# case against a search engine, a winter storm's blackouts. Only its summary lines are read, measured once
+# with the session's start code and once with its end code.
+BLIND8 = FIXTURES / "blind8"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -77,6 +82,7 @@ CORPORA = {
     "blind5": (BLIND5, BLIND5 / "events.toml"),
     "blind6": (BLIND6, BLIND6 / "events.toml"),
     "blind7": (BLIND7, BLIND7 / "events.toml"),
+    "blind8": (BLIND8, BLIND8 / "events.toml"),
 }
 
 
