@@ -461,7 +461,7 @@ def event_type_of(
     # "raised $410 million in a funding round": investors bought into the company, an investment
     if (
         event_type == "financial"
-        and key == "raise"
+        and key in ("raise", "value")
         and {w.lower_ for w in _own_clause(token)} & FUNDING_WORDS
     ):
         event_type = "deal"
@@ -504,9 +504,14 @@ def event_type_of(
         and _head_words(_direct_objects(token)) & set(tables.get("fixtures", {}).get("objects", []))
     ):
         event_type = "other"  # "the plug was opened at the factory", "closed the door": no market move
-    if key == "announce" and event_type == "other" and (_by_public_body(original) or _is_public(subject)):
+    if (
+        key in ("announce", "name")
+        and event_type == "other"
+        and (_by_public_body(original) or _is_public(subject))
+    ):
         event_type = (
-            "regulation"  # "the government announced the start of a closure process": a public measure
+            "regulation"  # "the government announced the start of a closure process", "the Commission named six
+            # groups as gatekeepers": a public measure
         )
     if key == "allow" and token is original and (_is_public(subject) or _is_public(_agent(token))):
         event_type = "regulation"  # "the regulator allowed the merger", not "was allowed by Apple to show"
