@@ -35,7 +35,7 @@ class Agreement:
     lenient: float  # ... or of a type the second annotator gave or found defensible
 
 
-def second_types(name: str) -> dict[str, set[str]]:
+def second_types(name: str) -> dict[str, list[str]]:
     """Fact id -> the second annotator's type and the types they found defensible (the first one first)."""
     rows = [json.loads(line) for line in (AGREEMENT / f"{name}.jsonl").read_text().splitlines() if line]
     return {r["id"]: [r["type"], *r["also"]] for r in rows}

@@ -447,7 +447,8 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             else _season_year(season, (groups.get("which") or "").lower(), reference)
         )
         return f"{y:04d}-{season}", "quarter", None, None
-    if kind == "weekday_range":  # between Monday and Wednesday: the first day read as a weekday is
+    if kind == "weekday_range":
+        # between Monday and Wednesday: the first day read as a weekday alone is, the last the next such day
         first = _resolve(match, "weekday", text, reference)
         start = date.fromisoformat(first[0])
         last = start + timedelta(days=(g.WEEKDAY_INDEX[groups["weekday2"].lower()[:3]] - start.weekday()) % 7)

@@ -63,7 +63,7 @@ BLIND6 = FIXTURES / "blind6"
 # Written blind in the ninth session of 2026-11-24 (25 articles by 6 outlets on 5 stories): a canal's drought
 # limits, a cyberattack on a health-payments company, a carmaker's plant crisis and union deal, a surge in
 # cocoa prices, a merger of two media groups' Indian businesses. Only its summary lines are read, measured
-# once with the session's start code and once with its end code.
+# once with the session's start code and once with its end code; the tenth session read them after its rules.
 BLIND7 = FIXTURES / "blind7"
 # Written blind in the tenth session of 2026-11-24 (26 articles by 6 outlets on 5 stories): an airliner's
 # groundings and return, a rail drivers' strike, a government's budget and a bond market crisis, an antitrust

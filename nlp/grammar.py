@@ -333,7 +333,6 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("day_word", _p(r"\b(?P<word>the\s+day\s+(?:after\s+tomorrow|before\s+yesterday))\b", ANY_CASE)),
     ("day_word", _p(r"\b(?P<word>today|tonight|yesterday|tomorrow)\b", ANY_CASE)),
-    # Christmas Day / Boxing Day / New Year's Eve: holidays on a fixed day of the year
     # the weekend / over the weekend / last weekend / this weekend (not "the weekend of June 5")
     (
         "weekend",
