@@ -407,7 +407,10 @@ FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead|before long")
 FUTURE_CUES = re.compile(
     r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected"
     r"|are expected|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
-    r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect)\b[^.;]*$",
+    r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect"
+    # an instruction or a duty points ahead ("has been told to fix the damp by Friday"), and so does what a
+    # report said would be ("said on Monday that the bill would return on Thursday")
+    r"|must|has to|have to|told to|ordered to|asked to|instructed to|that\b[^.;]*\bwould)\b[^.;]*$",
     ANY_CASE,
 )
 UNITS_AFTER_NUMBER = re.compile(
