@@ -53,6 +53,8 @@ YEARLESS_KINDS = {
 # A quarter told in the future tense is this year's while its figures may still be ahead (reported within
 # about a quarter of its end), else next year's.
 QUARTER_REPORTED = timedelta(days=100)
+# Words before a period whose figures are told: "results for the fourth quarter", "earnings in the third".
+REPORTED_FOR = re.compile(r"\b(?:results|earnings|figures|accounts|numbers)\s+(?:for|in|of)$")
 PERIOD_MONTHS = {"quarter": 3, "half": 6, "half-year": 6, "year": 12}  # "the half to June"
 # Words before a weekday that make it a limit ahead, whatever the tense: "adjourned the hearing until Thursday".
 UNTIL = re.compile(r"\b(?:until|till)\s+$", re.I)
@@ -656,6 +658,8 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         # "the terms reached in March", "a plant opened in February" (and "The takeover, first announced on
         # Sept. 3, still needs ..." when the parse makes the participle the root): done before the report
         return "past"
+    if verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp") and not auxiliaries and _told_in_past(verb.head):
+        return "past"  # "after the central bank let it float in June": a bare infinitive in its verb's past
     if verb.tag_ == "VBG" and verb.dep_ == "xcomp" and not auxiliaries:
         # "stopped working on 30 October", "began trading on 14 September": a gerund that completes a verb
         # of beginning or ending happens when that verb does, so it takes that verb's tense.
@@ -737,7 +741,9 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     tense = _tense(doc, mention)
     # The words before, "the" left out ("by the fall" as "by").
     before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 11) : mention.start].rstrip().lower())
-    if before.endswith(("until", "by", "till")) and not _in_past_perfect(doc, mention):
+    if before.endswith("since"):
+        tense = "past"  # "its second delayed start since Dec. 27": what a span started from lies behind
+    elif before.endswith(("until", "by", "till")) and not _in_past_perfect(doc, mention):
         # "has until January to sell", "gave the lender until June 19": a limit lies ahead, whatever the verb
         # (but one a plan told in the past perfect had set, "had aimed to finish by the end of May", lay
         # ahead of that plan, and so is read by the verb's tense).
@@ -748,6 +754,11 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
         tense = None
     start = interval(mention.value)[0]
     if tense == "future" and mention.precision == "quarter" and "-Q" in mention.value:
+        wider = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 30) : mention.start].rstrip().lower())
+        if REPORTED_FOR.search(wider) and start > reference:
+            # "will report results for the fourth quarter on Feb. 12", written in January: the quarter just
+            # over, last year's
+            return replace(mention, value=_shift_year(mention.value, -1))
         if interval(mention.value)[1] >= reference - QUARTER_REPORTED:
             return mention  # "will report a loss for the third quarter", written in October: this year's
         # "will close its plant in the first quarter", written in November: next year's

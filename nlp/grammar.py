@@ -374,7 +374,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "month",
         _p(
-            rf"\b{SETS_A_DATE}\s+(?:[\w'-]+,?\s+){{0,5}}?(?:for|to)\s+(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
+            rf"\b{SETS_A_DATE}\s+(?:[\w'-]+,?\s+){{0,7}}?(?:for|to)\s+(?P<date>(?P<month>{MONTH}))(?!\s*\d)"
             r"(?!'s\b)"
         ),
     ),
@@ -452,7 +452,18 @@ NUMBER_LABELS = re.compile(
 def not_a_year(text: str, start: int, end: int) -> bool:
     """Whether a 19xx/20xx number is a quantity ("2024 units", "$2025") or a label ("Flight 2017") rather than
     a year."""
-    return bool(UNITS_AFTER_NUMBER.match(text, end) or NUMBER_LABELS.search(text, max(0, start - 10), start))
+    return bool(
+        UNITS_AFTER_NUMBER.match(text, end)
+        or NUMBER_LABELS.search(text, max(0, start - 10), start)
+        or STREET_AFTER_NUMBER.match(text, end)
+    )
+
+
+# A house number before a street's name: "a warehouse at 1911 Rizal Avenue", "1848 Market Street".
+STREET_AFTER_NUMBER = re.compile(
+    r"(?:\s+[A-Z][\w'.-]*){1,3}\s+(?:Avenue|Ave\.?|Street|St\.|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Drive|Way|Place"
+    r"|Square|Highway|Parkway|Terrace|Crescent|Close|Court)\b"
+)
 
 
 # A date word inside a name: "the Sunday Times", "Shares in Friday Labs", "the chain Ruby Tuesday", "the March
