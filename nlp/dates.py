@@ -361,7 +361,9 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             return None
         return day.isoformat(), "day", None, None
     if kind == "ordinal_day":  # on the 3rd: the last such day, or the next one where the clause looks ahead
-        number, ahead = _day_number(groups["day"]), _future_context(text, match.start())
+        number = _day_number(groups["day"])
+        limit = match.group(0).split()[0].lower() in ("by", "until", "till")  # "submit offers by the 21st"
+        ahead = limit or _future_context(text, match.start())
         for shift in (0, 1, 2) if ahead else (0, -1, -2):
             y, m = _shift_month(reference.year, reference.month, shift)
             try:

@@ -74,8 +74,14 @@ HOLIDAYS = {
     "New Year's Day": (1, 1),
     "Valentine's Day": (2, 14),
     "St Patrick's Day": (3, 17),
+    "Australia Day": (1, 26),
     "Anzac Day": (4, 25),
+    "Juneteenth": (6, 19),
+    "Canada Day": (7, 1),
     "the Fourth of July": (7, 4),
+    "Bastille Day": (7, 14),
+    "Remembrance Day": (11, 11),
+    "Veterans Day": (11, 11),
     "Halloween": (10, 31),
     "Christmas Eve": (12, 24),
     "Christmas Day": (12, 25),
@@ -322,11 +328,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     # last Monday / next Friday / on Tuesday
     ("weekday", _p(rf"\b(?:(?P<which>last|next|this)\s+)?(?P<weekday>{WEEKDAY})(?!s\b)\b", ANY_CASE)),
-    # on the 3rd / on the 24th: a day of this month or the one before or after it (not "the 3rd floor")
+    # on the 3rd / by the 21st: a day of this month or the one before or after it (not "the 3rd floor")
     (
         "ordinal_day",
         _p(
-            r"\b[Oo]n\s+the\s+(?P<date>(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
+            r"\b(?:[Oo]n|[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Ss]ince|[Ff]rom)\s+the\s+"
+            r"(?P<date>(?P<day>3[01]|[12]\d|[1-9])(?:st|nd|rd|th))\b"
             r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|or|but|at|in|when|after|before|has|have|had|was|were|is|are|will|would"
             r"|with|for|to|as|from|by|until)\b)"
         ),
