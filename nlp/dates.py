@@ -627,6 +627,8 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
 
 
 FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
+# Verbs whose complement is a bare infinitive ("let it float", "made them wait", "saw prices fall").
+BARE_INFINITIVE_HEADS = {"let", "make", "help", "see", "watch", "hear", "have"}
 REPORTING_LEMMAS = {"say", "tell", "announce", "report", "state", "add", "note", "write", "confirm"}
 PAST_AUXILIARIES = {"had", "has", "have", "was", "were"}
 
@@ -660,7 +662,13 @@ def _tense(doc: Doc, mention: DateMention) -> str | None:
         # "the terms reached in March", "a plant opened in February" (and "The takeover, first announced on
         # Sept. 3, still needs ..." when the parse makes the participle the root): done before the report
         return "past"
-    if verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp") and not auxiliaries and _told_in_past(verb.head):
+    if (
+        verb.tag_ == "VB"
+        and verb.dep_ in ("xcomp", "ccomp")
+        and not auxiliaries
+        and verb.head.lemma_.lower() in BARE_INFINITIVE_HEADS
+        and _told_in_past(verb.head)
+    ):
         return "past"  # "after the central bank let it float in June": a bare infinitive in its verb's past
     if verb.tag_ == "VBG" and verb.dep_ == "xcomp" and not auxiliaries:
         # "stopped working on 30 October", "began trading on 14 September": a gerund that completes a verb
