@@ -405,6 +405,7 @@ def _pronoun_actors(
 
 
 RELATIVE_PRONOUNS = {"which", "who", "that"}
+BASED_AFTER = re.compile(r"-based\b|\s+based\b")
 WEEKEND = re.compile(r"\bweekend\b", re.IGNORECASE)
 
 
@@ -741,7 +742,12 @@ def candidates_in_doc(
         inside = [e for e in entities if s_start <= e.start < s_end]
         actors = _sentence_actors(doc, sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).
-        markets = [resolve_market(e.text) for e in inside if e.label in ("GPE", "NORP", "LOC")]
+        # Not where a company is based ("the Toronto-based company", "a London-based lender"): no place of its act.
+        markets = [
+            resolve_market(e.text)
+            for e in inside
+            if e.label in ("GPE", "NORP", "LOC") and not BASED_AFTER.match(text, e.end)
+        ]
         markets += [institution_market(e.text) for e in inside if e.label == "ORG"]
         markets += [slug for start, _, slug in sector_spans if s_start <= start < s_end]
         markets = list(dict.fromkeys(m for m in markets if m))

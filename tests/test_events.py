@@ -1058,3 +1058,11 @@ def test_naming_hiring_and_valuing_are_facts_of_their_kind():
     assert _typed(text, published) == [("regulation", "2024-05-01")]
     text = "Investors valued Kelptide Labs at $4 billion in a funding round in January."
     assert _typed(text, published) == [("deal", "2024-01")]
+
+
+def test_where_a_company_is_based_is_no_place_of_its_act():
+    text = (
+        "Ashgrove Holdings said on Monday that its chairman had resigned. "
+        "The Toronto-based company halted production at its mine on Friday."
+    )
+    assert [(c.date.value, c.markets) for c in _candidates(text)][-1] == ("2024-04-26", [])
