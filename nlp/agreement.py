@@ -15,7 +15,6 @@ gave or found defensible).
 from __future__ import annotations
 
 import json
-import re
 import sys
 import tomllib
 from collections import Counter
@@ -52,10 +51,7 @@ def agreement(name: str) -> Agreement:
     scores = evaluate_events(content, catalogue)
     matched = round(scores.precision * scores.candidates)
     typed = round(scores.type_accuracy * matched)
-    defensible = 0
-    for error in scores.type_errors:  # "fact-id: found (want gold) [trigger] sentence"
-        fact, found = re.match(r"(\S+): (\S+) \(want", error).groups()
-        defensible += found in second.get(fact, ())
+    defensible = sum(found in second.get(fact, ()) for fact, found in scores.wrong_types)
     return Agreement(
         facts=len(pairs),
         agreement=same,

@@ -749,8 +749,8 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
-    # The words before, "the" left out ("by the fall" as "by").
-    before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 11) : mention.start].rstrip().lower())
+    # The words before, "the" left out ("by the fall" as "by", "results for the fourth quarter" as "results for").
+    before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 30) : mention.start].rstrip().lower())
     if before.endswith("since"):
         tense = "past"  # "its second delayed start since Dec. 27": what a span started from lies behind
     elif before.endswith(("until", "by", "till")) and not _in_past_perfect(doc, mention):
@@ -764,8 +764,7 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
         tense = None
     start = interval(mention.value)[0]
     if tense == "future" and mention.precision == "quarter" and "-Q" in mention.value:
-        wider = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 30) : mention.start].rstrip().lower())
-        if REPORTED_FOR.search(wider) and start > reference:
+        if REPORTED_FOR.search(before) and start > reference:
             # "will report results for the fourth quarter on Feb. 12", written in January: the quarter just
             # over, last year's
             return replace(mention, value=_shift_year(mention.value, -1))

@@ -96,6 +96,7 @@ class EventScores:
     misses: list[str]
     false_positives: list[str]
     type_errors: list[str]
+    wrong_types: list[tuple[str, str]]  # (gold fact id, the type found) of each candidate in type_errors
 
 
 def _words(name: str) -> set[str]:
@@ -172,7 +173,7 @@ def evaluate_events(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOG
         )
 
     found_mentions, matched, typed, total = 0, 0, 0, 0
-    misses, false_positives, type_errors = [], [], []
+    misses, false_positives, type_errors, wrong_types = [], [], [], []
     for page, analysis in analyses.items():
         events = by_page.get(page, [])
         for event in {e["id"]: e for e in events}.values():
@@ -191,6 +192,7 @@ def evaluate_events(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOG
                 matched += 1
                 typed += candidate.event_type == hit["type"]
                 if candidate.event_type != hit["type"]:
+                    wrong_types.append((hit["id"], candidate.event_type))
                     type_errors.append(
                         f"{hit['id']}: {candidate.event_type} (want {hit['type']}) [{candidate.trigger}] "
                         f"{candidate.sentence[:80]}"
@@ -209,6 +211,7 @@ def evaluate_events(content: Path = DEMO_CONTENT, catalogue: Path = DEMO_CATALOG
         misses=misses,
         false_positives=false_positives,
         type_errors=type_errors,
+        wrong_types=wrong_types,
     )
 
 

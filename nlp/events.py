@@ -462,7 +462,7 @@ def _described_actors(
             ),
             None,
         )
-        if named is None and (word in DEFINITE_BUSINESSES or word.endswith("maker")):
+        if named is None and _is_business_word(word):
             # "The developer's listing was cancelled", "the Toronto-based company": the last organisation
             named = next((e.name for e in reversed(earlier) if e.label == "ORG"), None)
         if named and named.casefold() not in taken:
@@ -482,14 +482,18 @@ def _told_as_known(noun: Token) -> bool:
     )
 
 
+def _is_business_word(word: str) -> bool:
+    """ "company", "lender", "carmaker": a word that tells a business by what it is."""
+    return word in DEFINITE_BUSINESSES or word.endswith("maker")
+
+
 def _is_definite_business(noun: Token) -> bool:
     """ "the company", "the carmaker", "the bank": a business named before, told by what it is (no name, no
     other words: "the Danish company" may be another)."""
-    word = noun.lemma_.lower()
     return (
         noun.pos_ == "NOUN"
         and not noun.ent_type_
-        and (word in DEFINITE_BUSINESSES or word.endswith("maker"))
+        and _is_business_word(noun.lemma_.lower())
         and [c.lower_ for c in noun.children] == ["the"]
     )
 
