@@ -439,6 +439,16 @@ def event_type_of(
         else:
             return None
     acted_on = {w.lower_ for w in _object_tokens(token, skip=CIRCUMSTANCE_PREPOSITIONS)}
+    if (
+        key in ("delay", "postpone")
+        and event_type == "regulation"
+        and not (acted_on & set(tables.get("rules", {}).get("objects", [])))
+        and not (_is_public(subject) or _by_public_body(original))
+        and not (token.dep_ == "acl" and token.head.lemma_.lower() in RULE_NOUNS)
+    ):
+        # "the Emmy Awards were postponed", "Musk postponed his visit": an occasion moved, no measure (a
+        # government's delay of enforcement or of a deadline is one, and so is "an order delaying ...")
+        event_type = "other"
     if event_type in ("market_exit", "launch") and acted_on & set(tables.get("rules", {}).get("objects", [])):
         # "paused enforcement", "suspended the tariff"; not "with the deadline arriving, TikTok stopped working"
         event_type = "regulation"
@@ -871,7 +881,15 @@ def _subject(token: Token) -> Token | None:
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
-        if node.dep_ not in ("xcomp", "acomp") or node.head.i == node.i:
+        # "retired as chief executive and left the board": a verb joined to another shares its subject (not
+        # one right after a name the parse gave elsewhere: "... and Anglo American cut its targets").
+        joined = (
+            node.dep_ == "conj"
+            and node.pos_ == "VERB"
+            and node.head.pos_ in ("VERB", "AUX")
+            and node.doc[node.i - 1].pos_ not in ("NOUN", "PROPN")
+        )
+        if not (node.dep_ in ("xcomp", "acomp") or joined) or node.head.i == node.i:
             return None
         node = node.head
     return None
@@ -968,12 +986,12 @@ def _is_personnel_change(token: Token, key: str, object_words: set[str]) -> bool
         return True
     if key not in PERSONNEL_LEMMAS:
         return False
-    for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            # "who" in "Haas, who took over ...": the person is the clause's head.
-            subject = token.head if child.lower_ in ("who", "that") and token.dep_ == "relcl" else child
-            return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
-    return False
+    subject = _subject(token)
+    if subject is None:
+        return False
+    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "who" in "Haas, who took over ...": the person is the clause's head
+    return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
 
 
 def _object_tokens(token: Token, skip: frozenset[str] = frozenset()) -> list[Token]:
