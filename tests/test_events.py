@@ -1084,7 +1084,7 @@ def test_a_verb_joined_to_another_shares_its_subject():
 def test_a_rating_cut_and_a_share_pricing_are_financial_facts():
     assert _typed("Moody's cut Norway's credit rating to junk in March.") == [("financial", "2024-03")]
     assert _typed("Orvane Holdings priced its shares at $34 on Wednesday evening.") == [
-        ("financial", "2024-04-24")
+        ("financial", "2024-05-01")
     ]
 
 
