@@ -337,6 +337,10 @@ def event_type_of(
         voted = event_type_of(token.head, "vote", markets, mention, published, announced)
         if voted == "other":
             return voted
+    if _sought_in_court(token):
+        return (
+            "legal"  # "the FTC sued to block the acquisition", "lost its attempt to block the deal in court"
+        )
     original = token
     if key in _light() and _is_personnel_change(token, key, _head_words(_object_tokens(token))):
         return "other"  # "became chief executive in January", before "with a mandate to..." is looked at
@@ -1012,6 +1016,14 @@ def _by_public_body(token: Token) -> bool:
     """Whether the subject of a trigger is a government body, a regulator or a central bank."""
     tables = rule_tables()
     words = tables.get("public_bodies", {}).get("words", []) + tables.get("legislators", {}).get("words", [])
+    if (
+        token.pos_ == "NOUN"
+        and token.dep_ in ("dobj", "dative")
+        and token.head.lemma_.lower() in VERDICT_VERBS
+    ):
+        token = (
+            token.head
+        )  # "the CMA gave the restructured deal a green light": a verdict on it, by the verb's subject
     for child in token.children:
         if child.dep_ in ("nsubj", "agent"):
             subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))
@@ -1020,6 +1032,25 @@ def _by_public_body(token: Token) -> bool:
     return False
 
 
+def _sought_in_court(token: Token) -> bool:
+    """Whether a trigger is what a lawsuit asks for ("sued to block the merger") or is pursued in court
+    ("its attempt to block the deal in court", "challenged the fine in court"): the fact is the case."""
+    if (
+        token.dep_ in ("xcomp", "advcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)  # a purpose, not "since ..."
+        and triggers().get(trigger_key(token.head) or "") == "legal"
+    ):
+        return True
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("in", "before")
+        and any(g.lemma_.lower() == "court" for g in c.children)
+        for c in token.children
+    )
+
+
+# Verbs by which one passes judgment on what another does ("gave the deal a green light", "cleared the merger").
+VERDICT_VERBS = {"give", "grant", "clear", "approve", "allow", "back", "endorse", "review", "block"}
 INSTRUCTING_VERBS = {"tell", "order", "instruct", "direct", "require", "force", "compel"}
 OFFICIALS = {"official", "officials", "authorities", "government", "regulators", "ministry"}
 

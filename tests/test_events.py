@@ -92,8 +92,10 @@ CORPUS_FLOORS = {
     # Tenth session: a wider trigger vocabulary (curbs, restrictions, clashes, deaths, reforms, delistings,
     # IPOs, ...: general news words, not chosen by any corpus's errors): 0.923 / 0.973 / 0.571 (an IPO is
     # financial here; this gold calls Evergrande's 2009 listing a deal; type floor 0.575 -> 0.57).
-    # Eleventh session: a person's leaving told by a joined verb no market exit: type 0.579.
-    "blind2": (195, {"recall": 0.92, "precision": 0.97, "type_accuracy": 0.575}),
+    # Eleventh session: a person's leaving told by a joined verb no market exit: type 0.579; a regulator's
+    # verdict on a deal ("gave the restructured deal a provisional green light") a regulation, what a lawsuit
+    # seeks ("sued to block the acquisition") legal: 0.596.
+    "blind2": (195, {"recall": 0.92, "precision": 0.97, "type_accuracy": 0.59}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -120,8 +122,8 @@ CORPUS_FLOORS = {
     # of its name ("the guild" for the Writers Guild of America): 0.920 / 0.901 / 0.634.
     # Tenth session, naming, hiring, founding, apologising and valuing as triggers: 0.930 / 0.902 / 0.644.
     # Eleventh session: a joined verb's subject ("had retired ... and left its board"), postponed occasions,
-    # "priced its shares": type 0.667.
-    "blind3": (195, {"recall": 0.925, "precision": 0.9, "type_accuracy": 0.665}),
+    # "priced its shares": type 0.667; "struck a licensing agreement" a deal: 0.672.
+    "blind3": (195, {"recall": 0.925, "precision": 0.9, "type_accuracy": 0.67}),
     # blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories: Twitter's takeover, the 2023 UAW
     # strike, the Ever Given's grounding, the EU-Mercosur agreement, Northvolt's collapse), written blind in
     # the sixth session of 2026-11-24 by a helper who read no rule; read only by its summary line. 0.858 /
@@ -143,8 +145,8 @@ CORPUS_FLOORS = {
     # floor 0.89 -> 0.885).
     # Tenth session, naming, hiring, founding, apologising and valuing as triggers: 0.872 / 0.890 / 0.536.
     # Eleventh session (summary line only): a joined verb's subject, pricing and rating actions, postponed
-    # occasions: 0.879 / 0.891 / 0.532 (type floor 0.535 -> 0.53; which candidate changed was not read).
-    "blind4": (140, {"recall": 0.875, "precision": 0.885, "type_accuracy": 0.53}),
+    # occasions: 0.879 / 0.891 / 0.532; then verdicts on deals, lawsuits' aims, struck deals: 0.540.
+    "blind4": (140, {"recall": 0.875, "precision": 0.885, "type_accuracy": 0.535}),
     # blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories: India's bans of Chinese apps, US
     # export controls on Nvidia's chips, Apple's Vision Pro roll-out, Epic's app store lawsuits, Figma's failed
     # sale to Adobe and its listing), written blind in the seventh session by a helper who read no rule; read
@@ -1092,3 +1094,17 @@ def test_an_occasion_postponed_is_no_measure_and_an_order_delaying_enforcement_i
     assert [t for t, _ in _typed("Orvane postponed its annual shareholder meeting on Friday.")] == ["other"]
     text = "President Lindqvist on Monday signed an executive order delaying for 75 days the enforcement of the law."
     assert [t for t, _ in _typed(text)] == ["regulation"]
+
+
+def test_what_a_lawsuit_seeks_is_the_case_and_a_verdict_on_a_deal_is_a_regulator_s():
+    text = "In Norway, the Federal Trade Commission sued to block the acquisition of Orvane in December."
+    assert [t for t, _ in _typed(text)] == ["legal"]
+    text = "The Federal Trade Commission lost its attempt to block the deal in court in July."
+    assert [t for t, _ in _typed(text)] == ["legal"]
+    text = "The Competition and Markets Authority gave the Orvane deal a provisional green light on Friday."
+    assert [t for t, _ in _typed(text)] == ["regulation"]
+
+
+def test_striking_a_deal_is_a_deal_and_a_strike_by_workers_is_not():
+    assert _typed("Orvane and Kelptide struck a licensing agreement in February.") == [("deal", "2024-02")]
+    assert [t for t, _ in _typed("Boeing machinists went on strike on Monday.")] == ["other"]
