@@ -699,6 +699,30 @@ def _before(mention: DateMention, day: date | None) -> bool:
     return day is not None and span is not None and span[0] <= day
 
 
+# Verbs of a state, a wish or an attempt, no act: "kept its shops closed in March", "hoped to settle by June".
+STATE_VERBS = {"keep", "remain", "stay", "continue", "seem", "appear", "look", "want", "hope", "try", "wait"}
+
+
+def _main_verb_trigger(sentence: Span) -> list[tuple[Token, str]]:
+    """For a dated sentence with no trigger word: its main verb, when someone named does it ("Tesla delivered
+    its first car in India on Friday", "Apple took the device to eight more countries in June"). A fact told
+    in words the vocabulary lacks is still a fact; typed by its verb (most often "other")."""
+    verb = sentence.root
+    if verb.lemma_.lower() in REPORTING_VERBS:
+        # "Orvane said on Monday it would ...": the reported clause's verb
+        verb = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ == "VERB"), verb)
+    if verb.pos_ != "VERB" or verb.lemma_.lower() in REPORTING_VERBS | STATE_VERBS or _is_kept_state(verb):
+        return []
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or not (
+        subject.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+        or subject.lower_ in ("it", "they", "he", "she")
+        or _is_definite_business(subject)
+    ):
+        return []
+    return [(verb, verb.lemma_.lower())]
+
+
 def _said_on(head: Token, trigger: Token) -> bool:
     """Whether a date hangs on a reporting verb ("said on Monday") other than the trigger it was given to."""
     verb = _clause_verb(head)
@@ -743,6 +767,8 @@ def candidates_in_doc(
             and not _describes_a_kind(token)
             and not any(start <= token.idx < end for start, end in quoted)
         ]
+        if not sentence_triggers and any(s_start <= d.start < s_end for d in dates):
+            sentence_triggers = _main_verb_trigger(sentence)
         inside = [e for e in entities if s_start <= e.start < s_end]
         actors = _sentence_actors(doc, sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).
