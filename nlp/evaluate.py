@@ -70,6 +70,11 @@ BLIND7 = FIXTURES / "blind7"
 # case against a search engine, a winter storm's blackouts. Only its summary lines are read, measured once
 # with the session's start code and once with its end code.
 BLIND8 = FIXTURES / "blind8"
+# Written blind in the eleventh session of 2026-11-25 (29 articles by 6 outlets on 5 stories): a social app's
+# launch and its late arrival in Europe, a country's debt crisis and bailout, a streaming service's crackdown on
+# shared passwords and its advertising plan, a lithium mine's licence fight, an airline's privatisation and
+# aircraft orders. Only its summary lines are read, measured with the session's start code and after its rules.
+BLIND9 = FIXTURES / "blind9"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -83,6 +88,7 @@ CORPORA = {
     "blind6": (BLIND6, BLIND6 / "events.toml"),
     "blind7": (BLIND7, BLIND7 / "events.toml"),
     "blind8": (BLIND8, BLIND8 / "events.toml"),
+    "blind9": (BLIND9, BLIND9 / "events.toml"),
 }
 
 

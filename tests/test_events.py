@@ -205,6 +205,13 @@ CORPUS_FLOORS = {
     # Eleventh session: a dated act told with a verb the vocabulary lacks, by someone named ("Tesla delivered its
     # first car in India on Friday"), a fact typed by its verb, most often other: summary line only, 0.915 / 0.842 / 0.639 -> 0.921 / 0.847 / 0.647.
     "blind8": (160, {"recall": 0.92, "precision": 0.845, "type_accuracy": 0.645}),
+    # blind9 (tests/fixtures/blind9: 29 articles by 6 outlets on 5 stories: a social app's launch and its late
+    # arrival in Europe, a country's debt crisis and bailout, a streaming service's password crackdown and ad
+    # plan, a lithium mine's licence fight, an airline's privatisation and orders), written blind in the
+    # eleventh session by a helper who read no rule; read only by its summary line: 0.781 / 0.781 / 0.579 with
+    # the session's starting code (3506a7a), 0.781 / 0.781 / 0.579 with its first two batches of type rules,
+    # 0.808 / 0.789 / 0.558 with the main verb of a dated sentence with no trigger word.
+    "blind9": (140, {"recall": 0.805, "precision": 0.785, "type_accuracy": 0.555}),
 }
 
 
