@@ -338,9 +338,8 @@ def event_type_of(
         if voted == "other":
             return voted
     if _sought_in_court(token):
-        return (
-            "legal"  # "the FTC sued to block the acquisition", "lost its attempt to block the deal in court"
-        )
+        # "the FTC sued to block the acquisition", "lost its attempt to block the deal in court"
+        return "legal"
     original = token
     if key in _light() and _is_personnel_change(token, key, _head_words(_object_tokens(token))):
         return "other"  # "became chief executive in January", before "with a mandate to..." is looked at
@@ -1021,9 +1020,8 @@ def _by_public_body(token: Token) -> bool:
         and token.dep_ in ("dobj", "dative")
         and token.head.lemma_.lower() in VERDICT_VERBS
     ):
-        token = (
-            token.head
-        )  # "the CMA gave the restructured deal a green light": a verdict on it, by the verb's subject
+        # "the CMA gave the restructured deal a green light": a verdict on it, by the verb's subject
+        token = token.head
     for child in token.children:
         if child.dep_ in ("nsubj", "agent"):
             subject = " ".join(w.lower_ for w in child.subtree if w.dep_ not in ("relcl", "acl", "punct"))

@@ -703,15 +703,21 @@ def _before(mention: DateMention, day: date | None) -> bool:
 STATE_VERBS = {"keep", "remain", "stay", "continue", "seem", "appear", "look", "want", "hope", "try", "wait"}
 
 
-def _main_verb_trigger(sentence: Span) -> list[tuple[Token, str]]:
+def _main_verb_trigger(sentence: Span, quoted: list[tuple[int, int]]) -> list[tuple[Token, str]]:
     """For a dated sentence with no trigger word: its main verb, when someone named does it ("Tesla delivered
-    its first car in India on Friday", "Apple took the device to eight more countries in June"). A fact told
-    in words the vocabulary lacks is still a fact; typed by its verb (most often "other")."""
+    its first car in India on Friday", "Apple took the device to eight more countries in June"), and it is
+    not inside a quotation (``quoted``: spans of quoted speech). A fact told in words the vocabulary lacks is
+    still a fact; typed by its verb (most often "other")."""
     verb = sentence.root
     if verb.lemma_.lower() in REPORTING_VERBS:
         # "Orvane said on Monday it would ...": the reported clause's verb
         verb = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ == "VERB"), verb)
-    if verb.pos_ != "VERB" or verb.lemma_.lower() in REPORTING_VERBS | STATE_VERBS or _is_kept_state(verb):
+    if (
+        verb.pos_ != "VERB"
+        or verb.lemma_.lower() in REPORTING_VERBS | STATE_VERBS
+        or _is_kept_state(verb)
+        or any(start <= verb.idx < end for start, end in quoted)
+    ):
         return []
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or not (
@@ -768,7 +774,7 @@ def candidates_in_doc(
             and not any(start <= token.idx < end for start, end in quoted)
         ]
         if not sentence_triggers and any(s_start <= d.start < s_end for d in dates):
-            sentence_triggers = _main_verb_trigger(sentence)
+            sentence_triggers = _main_verb_trigger(sentence, quoted)
         inside = [e for e in entities if s_start <= e.start < s_end]
         actors = _sentence_actors(doc, sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).
