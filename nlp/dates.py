@@ -605,7 +605,7 @@ def _governing_verb(doc: Doc, mention: DateMention) -> Token | None:
     verb, came_from = span.root, None
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb, came_from = verb.head, verb
-    if came_from is not None and came_from.dep_ == "ccomp" and verb.lemma_.lower() in REPORTING_LEMMAS:
+    if came_from is not None and came_from.dep_ == "ccomp" and verb.lemma_.lower() in g.REPORTING_VERBS:
         # "Applications close on Jan. 16, the county said", parsed with no verb of its own: the report's
         # tense is not the date's
         return None
@@ -629,7 +629,6 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
 FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
 # Verbs whose complement is a bare infinitive ("let it float", "made them wait", "saw prices fall").
 BARE_INFINITIVE_HEADS = {"let", "make", "help", "see", "watch", "hear", "have"}
-REPORTING_LEMMAS = {"say", "tell", "announce", "report", "state", "add", "note", "write", "confirm"}
 PAST_AUXILIARIES = {"had", "has", "have", "was", "were"}
 
 

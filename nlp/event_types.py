@@ -349,10 +349,7 @@ def event_type_of(
     if token is original and _presents_an_offering(token, key):
         key = "launch"  # "Apple announced on Wednesday a new version of Vision Pro", "the headset reaches stores"
     if key in INCEPTION_LEMMAS and any(
-        c.dep_ == "xcomp"
-        and c.pos_ == "VERB"
-        and not trigger_key(c)
-        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        c.dep_ == "xcomp" and c.pos_ == "VERB" and not trigger_key(c) and _is_infinitive(c)
         for c in token.children
     ):
         # "economists have begun to question...", "the firm began to struggle": a state setting in, no act
@@ -695,9 +692,7 @@ def _moves_no_market(subject: Token | None, object_tokens: list[Token]) -> bool:
     through the Red Sea") keep the move a market's."""
     if subject is None or any(w.ent_type_ in ("GPE", "LOC", "NORP") for w in object_tokens):
         return False
-    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
-        subject = subject.head.head  # "a board member who quit": the member
-    subject = _counted(subject)
+    subject = _counted(_antecedent(subject))  # "a board member who quit": the member
     if subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she"):
         return True
     if _is_public(subject) or _is_public_body_name(subject):
@@ -898,6 +893,18 @@ def _subject(token: Token) -> Token | None:
     return None
 
 
+def _antecedent(subject: Token) -> Token:
+    """A relative pronoun's noun ("the member" of "a board member who quit"), else the subject itself."""
+    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return subject
+
+
+def _is_infinitive(verb: Token) -> bool:
+    """ "to question", "to block": a verb with its "to"."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _words_of(subject: Token | None) -> set[str]:
     """The words naming a subject: its head and its compounds ("competition authorities", "federal jury")."""
     if subject is None:
@@ -992,8 +999,7 @@ def _is_personnel_change(token: Token, key: str, object_words: set[str]) -> bool
     subject = _subject(token)
     if subject is None:
         return False
-    if subject.lower_ in ("who", "that") and subject.head.dep_ == "relcl":
-        subject = subject.head.head  # "who" in "Haas, who took over ...": the person is the clause's head
+    subject = _antecedent(subject)  # "who" in "Haas, who took over ...": the person is the clause's head
     return subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she")
 
 
@@ -1035,7 +1041,7 @@ def _sought_in_court(token: Token) -> bool:
     ("its attempt to block the deal in court", "challenged the fine in court"): the fact is the case."""
     if (
         token.dep_ in ("xcomp", "advcl")
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)  # a purpose, not "since ..."
+        and _is_infinitive(token)  # a purpose, not "since ..."
         and triggers().get(trigger_key(token.head) or "") == "legal"
     ):
         return True
@@ -1091,7 +1097,7 @@ def _is_obligation(token: Token) -> bool:
         # "automakers had to idle assembly lines", "the airline needed to cancel flights": what circumstances
         # forced, told in the past, is no rule ("will have to disclose", "must divest", "was ordered to sell")
         return not (token.head.lemma_.lower() in ("have", "need") and token.head.tag_ == "VBD")
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+    if _is_infinitive(token):
         # "pharmacies have until late April to stop" (however the parse hangs the infinitive): a time limit
         for node in list(token.ancestors)[:2]:
             if node.lemma_.lower() == "have" and any(

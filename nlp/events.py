@@ -30,7 +30,7 @@ from nlp.event_types import (
     trigger_first_words,
     trigger_key,
 )
-from nlp.grammar import FUTURE_CUES
+from nlp.grammar import FUTURE_CUES, REPORTING_VERBS
 from nlp.markets import institution_market, resolve_market
 from nlp.timex import interval
 
@@ -98,7 +98,6 @@ DOCUMENT_NOUNS = {
     "treaty",
     "season",
 }
-REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 # Quoted speech: an opinion or a comment, not a reported fact ("“You sign today and get paid later,” he said").
 QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 # What would have happened, in the clause before a date: "the rule, which would have capped exports from 15
@@ -721,7 +720,7 @@ def _main_verb_trigger(sentence: Span, quoted: list[tuple[int, int]]) -> list[tu
         return []
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or not (
-        subject.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+        subject.ent_type_ in ACTOR_LABELS
         or subject.lower_ in ("it", "they", "he", "she")
         or _is_definite_business(subject)
     ):

@@ -409,6 +409,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year", _p(rf"(?<![\w$€£¥#.,/-])(?P<year>{YEAR})(?![\w%/]|[.,]\d|-\d)")),  # 2022 / the 2024 election
 ]
 
+# Verbs that report what someone said: a date on them dates the saying ("said on Monday"), not the fact said.
+REPORTING_VERBS = {"say", "tell", "report", "announce", "state", "add", "confirm", "write", "note"}
 PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|these days")
 FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead|before long")
 FUTURE_CUES = re.compile(
