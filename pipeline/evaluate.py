@@ -3,6 +3,7 @@
     python -m pipeline.evaluate            # the demo corpus
     python -m pipeline.evaluate heldout    # the held-out corpus
     python -m pipeline.evaluate --verbose  # also every event with its mentions
+    python -m pipeline.evaluate --pooled blind4 blind6  # also the figures of the corpora taken together
 
 The corpus is ingested into a temporary database (syndicated copies found by the store's own dedup),
 processed and merged exactly as `timeline process` does. An event is a gold fact when its mentions match
@@ -47,6 +48,14 @@ class TimelineScores:
     duplicates: list[str]
     top_precision: float = 0.0  # of the top events by importance (as many as lead facts), those that are one
     details: list[str] = field(default_factory=list)  # every event with its mentions, for `--verbose`
+    # The counts behind the figures, to pool corpora: facts found, events that are a fact, events beyond the
+    # first of their fact, those of their fact's type, top events that are lead facts, top events ranked.
+    found: int = 0
+    matched: int = 0
+    extra: int = 0
+    typed: int = 0
+    top_leads: int = 0
+    top_ranked: int = 0
 
 
 @dataclass
@@ -142,15 +151,23 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
     matched = [e for e in events if own[e["id"]]]
     by_fact = Counter(own[e["id"]] for e in matched)
     top = sorted(events, key=lambda e: (-e["importance"], -e["source_count"], e["id"]))[: len(corpus.leads)]
+    top_leads = sum(own[e["id"]] in corpus.leads for e in top)
+    extra = sum(n - 1 for n in by_fact.values())
+    typed = sum(e["event_type"] == gold[own[e["id"]]]["type"] for e in matched)
     return TimelineScores(
-        top_precision=sum(own[e["id"]] in corpus.leads for e in top) / max(1, len(top)),
+        top_precision=top_leads / max(1, len(top)),
         recall=len(found & facts) / max(1, len(facts)),
         precision=len(matched) / max(1, len(events)),
-        duplicate_rate=sum(n - 1 for n in by_fact.values()) / max(1, len(events)),
-        type_accuracy=sum(e["event_type"] == gold[own[e["id"]]]["type"] for e in matched)
-        / max(1, len(matched)),
+        duplicate_rate=extra / max(1, len(events)),
+        type_accuracy=typed / max(1, len(matched)),
         gold_facts=len(facts),
         events=len(events),
+        found=len(found & facts),
+        matched=len(matched),
+        extra=extra,
+        typed=typed,
+        top_leads=top_leads,
+        top_ranked=len(top),
         misses=sorted(facts - found),
         strays=[
             f"{e['event_date']} {e['event_type']}: {e['summary'][:100]}" for e in events if not own[e["id"]]
@@ -181,20 +198,71 @@ def _said_in(sentence: str, annotated: list[tuple[set[str], str]]) -> set[str]:
     }
 
 
+def pooled(scores: list[TimelineScores]) -> TimelineScores:
+    """The corpora of ``scores`` taken as one: each figure from the summed counts (a corpus weighs by its
+    facts and events, not one corpus one vote)."""
+    total = {
+        name: sum(getattr(s, name) for s in scores)
+        for name in ("gold_facts", "events", "found", "matched", "extra", "typed", "top_leads", "top_ranked")
+    }
+    return TimelineScores(
+        recall=total["found"] / max(1, total["gold_facts"]),
+        precision=total["matched"] / max(1, total["events"]),
+        duplicate_rate=total["extra"] / max(1, total["events"]),
+        type_accuracy=total["typed"] / max(1, total["matched"]),
+        top_precision=total["top_leads"] / max(1, total["top_ranked"]),
+        misses=[],
+        strays=[],
+        duplicates=[],
+        **total,
+    )
+
+
+FIGURES = {
+    "recall": "recall",
+    "precision": "precision",
+    "duplicate_rate": "duplicate rate",
+    "type_accuracy": "type accuracy",
+    "top_precision": "top events that are lead facts",
+}
+
+
+def summary(name: str, scores: TimelineScores) -> str:
+    figures = ", ".join(f"{label} {getattr(scores, key):.3f}" for key, label in FIGURES.items())
+    return f"{name}: {scores.gold_facts} gold facts, {scores.events} events: {figures}"
+
+
+def spread(scores: dict[str, TimelineScores]) -> str:
+    """Each figure's lowest and highest corpus: how far one corpus of a hundred facts strays from the pool."""
+    parts = []
+    for key, label in FIGURES.items():
+        low = min(scores, key=lambda name: getattr(scores[name], key))
+        high = max(scores, key=lambda name: getattr(scores[name], key))
+        parts.append(
+            f"{label} {getattr(scores[low], key):.3f} ({low}) to {getattr(scores[high], key):.3f} ({high})"
+        )
+    return "range over corpora: " + "; ".join(parts)
+
+
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
-    for name in [a for a in argv[1:] if a != "--verbose"] or ["demo"]:
-        scores = evaluate_timeline(*CORPORA[name])
+    names = [a for a in argv[1:] if a not in ("--verbose", "--pooled")] or ["demo"]
+    unknown = [name for name in names if name not in CORPORA]
+    if unknown:
+        print(f"unknown corpus {', '.join(unknown)}; known: {', '.join(CORPORA)}", file=sys.stderr)
+        return 1
+    every = {}
+    for name in names:
+        scores = every[name] = evaluate_timeline(*CORPORA[name])
         if verbose:
             print("events (gold fact <- date type, then mentions):\n" + "\n".join(scores.details))
         print("missed gold facts:\n  " + "\n  ".join(scores.misses))
         print("events that are no gold fact:\n  " + "\n  ".join(scores.strays))
         print("gold facts with more than one event:\n  " + "\n  ".join(scores.duplicates))
-        print(
-            f"{name}: {scores.gold_facts} gold facts, {scores.events} events: recall {scores.recall:.3f}, "
-            f"precision {scores.precision:.3f}, duplicate rate {scores.duplicate_rate:.3f}, "
-            f"type accuracy {scores.type_accuracy:.3f}, top events that are lead facts {scores.top_precision:.3f}"
-        )
+        print(summary(name, scores))
+    if "--pooled" in argv:
+        print(summary(f"pooled ({len(every)} corpora)", pooled(list(every.values()))))
+        print(spread(every))
     return 0
 
 

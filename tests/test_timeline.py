@@ -505,6 +505,45 @@ def test_merge_quality(corpus):
     assert not low and high is None, (low, high)
 
 
+def test_pooled_figures_weigh_each_corpus_by_its_facts_and_events(capsys):
+    from pipeline.evaluate import TimelineScores, main, pooled
+
+    def scores(facts, events, found, matched, extra, typed, leads, ranked):
+        return TimelineScores(
+            recall=found / facts,
+            precision=matched / events,
+            duplicate_rate=extra / events,
+            type_accuracy=typed / matched,
+            top_precision=leads / ranked,
+            gold_facts=facts,
+            events=events,
+            misses=[],
+            strays=[],
+            duplicates=[],
+            found=found,
+            matched=matched,
+            extra=extra,
+            typed=typed,
+            top_leads=leads,
+            top_ranked=ranked,
+        )
+
+    # A small corpus with perfect figures and a large one with poor figures: the pool is near the large one,
+    # not halfway (a mean of the two corpora's figures would say recall 0.75, precision 0.75).
+    small = scores(facts=10, events=10, found=10, matched=10, extra=0, typed=10, leads=2, ranked=2)
+    large = scores(facts=90, events=100, found=45, matched=50, extra=20, typed=25, leads=3, ranked=8)
+    pool = pooled([small, large])
+    assert (pool.gold_facts, pool.events) == (100, 110)
+    assert pool.recall == 55 / 100
+    assert pool.precision == 60 / 110
+    assert pool.duplicate_rate == 20 / 110
+    assert pool.type_accuracy == 35 / 60
+    assert pool.top_precision == 5 / 10
+    # A corpus that does not exist is named, before any corpus is scored.
+    assert main(["evaluate", "--pooled", "demo", "no-such-corpus"]) == 1
+    assert "unknown corpus no-such-corpus" in capsys.readouterr().err
+
+
 def _member(n: int, sentence: str, actors: list[str], markets: list[str], trigger: str) -> Member:
     return Member(
         id=f"c{n}",
