@@ -57,8 +57,11 @@ OTHER_SIMILARITY = 0.2
 OTHER_ACTOR_SIMILARITY = 0.1
 OTHER = "other"
 FORECAST = "forecast"
-# What an article that recalls a fact further down adds to its importance (one that leads with it adds 1).
-RECALL_WEIGHT = 0.4
+# What an article that recalls a fact further down adds to its importance (one that leads with it adds 1):
+# it takes five recalls to weigh as one story written about the fact. Background that many stories recall in
+# a line ("Russian troops crossed into Ukraine on Feb. 24", "the bank's 2020 lawsuit") is not what an editor
+# puts at the top of the story's timeline; the stories' own facts are.
+RECALL_WEIGHT = 0.2
 # Types whose place is the fact itself: the same move in two countries is two facts.
 PLACE_TYPES = {"market_entry", "market_exit", "launch", "ban"}
 # Types whose place alone can tie a coarse mention to a fact (a country's rule too; not a company's result).
@@ -377,7 +380,7 @@ def _same_fact(member: Member, cluster: Cluster, rarity: dict[str, float]) -> fl
 
 # The version of the rules above: a store last merged by other rules is merged again whole, so its
 # timeline is the one these rules give (a new release need not process its articles again to apply them).
-MERGE_RULES = 6
+MERGE_RULES = 7
 MERGED = "c.event_date is not null and c.date_precision in ('day', 'week', 'month', 'quarter', 'year')"
 
 
@@ -647,7 +650,7 @@ def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     """How much the news cared: each independent article that reports the fact counts, a whole point when
     it leads with it (its first dated fact: what the story is about) and less when it mentions it further
     down, as a later story does when it refers back ("the law, which the court upheld in January"): it
-    takes three such recalls to outweigh one story written about the fact."""
+    takes five such recalls to weigh as one story written about the fact (RECALL_WEIGHT)."""
     weights: dict[str, float] = {}
     for member in independent:
         weight = 1.0 if _leads_with(member, leads) else RECALL_WEIGHT

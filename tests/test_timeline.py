@@ -21,6 +21,11 @@ from pipeline.timeline import COMMON_NOUN_SENTENCES, Member, _content_words, clu
 # events (of the events ranked highest by importance, the share that some article leads with), and a
 # duplicate rate ceiling. The issue's targets are 0.9 / 0.9 / 0.8 with at most 0.05 duplicates: met on the
 # demo, not on the corpora with several outlets per story.
+# Twelfth session: an article that recalls a fact weighs 0.2 in its importance, not 0.4 (five recalls weigh as
+# one story written about the fact): top events that are lead facts demo 0.818 -> 0.864, unseen 0.824 ->
+# 0.941, dev2 0.529 -> 0.765, fresh 0.474 -> 0.737, blind2 0.500 -> 0.556, blind3 0.619 -> 0.667, blind5
+# 0.750 -> 0.833, blind7 0.542 -> 0.625, blind8 0.640 -> 0.680; heldout, blind4, blind6, blind9 the same, and
+# no other figure moved (floors raised to match).
 QUALITY = {
     # Demo: 0.136 duplicates for a while when each group of years got its own word rarity; 0.123 again since,
     # 0.108 with trigger families ("landed" and "touched down" told with one verb); 0.095 (and precision
@@ -35,7 +40,7 @@ QUALITY = {
     # last day told, and a fact "coming" is a forecast (0.919, duplicates 0.049, type 0.867). The base of a
     # comparison ("doubled this month compared with mid-December") dates no fact: precision 1.000, duplicates
     # 0.034, type 0.881.
-    "demo": (60, {"recall": 0.91, "precision": 0.99, "type_accuracy": 0.87, "top_precision": 0.81}, 0.04),
+    "demo": (60, {"recall": 0.91, "precision": 0.99, "type_accuracy": 0.87, "top_precision": 0.86}, 0.04),
     # Sixth session: one article's two sentences one fact only with like words or one verb: recall 0.896.
     # A weekday after "takes effect" is ahead, and "after the market closes on Friday" no market exit: 0.910,
     # duplicates 0.016 -> 0 (Nvidia's stock split found on its day).
@@ -73,7 +78,7 @@ QUALITY = {
     # its revenue rose in the July-to-September quarter"): duplicates 0.096 -> 0.085.
     # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
     # verb, most often other: 0.881 / 0.988 / 0.085 / 0.901 -> 0.905 / 0.988 / 0.072 / 0.890 (type floor 0.90 -> 0.885).
-    "unseen": (80, {"recall": 0.9, "precision": 0.97, "type_accuracy": 0.885, "top_precision": 0.82}, 0.08),
+    "unseen": (80, {"recall": 0.9, "precision": 0.97, "type_accuracy": 0.885, "top_precision": 0.94}, 0.08),
     # Dev2, four stories in other fields: first measured (blind, with the rules of 83ee70f) at recall 0.899,
     # precision 0.913, duplicate rate 0.296, type accuracy 0.505, top 0.588. Its type floor went 0.68 -> 0.67
     # and its duplicate ceiling 0.26 -> 0.27 when a participle's month was read in the past ("the terms
@@ -111,7 +116,7 @@ QUALITY = {
     # ceiling 0.15 -> 0.155). A place a company is based in no place of its act ("the Toronto-based company
     # halted ore processing"): the halt joins its fact's other telling, duplicates 0.151 -> 0.132, type 0.849.
     # Eleventh session: a rating cut a financial fact ("Fitch cut Panama's credit rating to junk"): type 0.860.
-    "dev2": (75, {"recall": 0.93, "precision": 0.94, "type_accuracy": 0.855, "top_precision": 0.52}, 0.14),
+    "dev2": (75, {"recall": 0.93, "precision": 0.94, "type_accuracy": 0.855, "top_precision": 0.76}, 0.14),
     # Fresh, blind until the third session of 2026-11-24 (see tests/test_events.py): first measured at recall
     # 0.731, precision 0.930, duplicate rate 0.270, type accuracy 0.402, top 0.316 with the code of 2026-11-23
     # (24d3c6f); 0.779 / 0.936 / 0.193 / 0.520 / 0.526 after branch nlp5. Then its errors were read, for central
@@ -152,7 +157,7 @@ QUALITY = {
         # 0.148 / 0.689 (floor 0.695 -> 0.685, ceiling 0.145 -> 0.15).
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: 0.865 / 0.981 / 0.148 / 0.689 / 0.526 -> 0.885 / 0.982 / 0.168 / 0.676 / 0.474 (type floor 0.685 -> 0.675, top 0.52 -> 0.47, ceiling 0.15 -> 0.17: the facts found were missed before, their other tellings typed).
-        {"recall": 0.88, "precision": 0.965, "type_accuracy": 0.675, "top_precision": 0.47},
+        {"recall": 0.88, "precision": 0.965, "type_accuracy": 0.675, "top_precision": 0.73},
         # Ninth session: "grew in the fourth quarter", written in January, 2024's quarter (a candidate of its
         # own beside the figures' publication day, which the gold dates the fact by: a stray joins an event),
         # and "began advertising jobs in India that same month" dated (a second telling of Tesla's job
@@ -195,7 +200,7 @@ QUALITY = {
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: 0.875 / 0.963 / 0.191 / 0.542 -> 0.875 / 0.956 / 0.190 / 0.542 (precision floor 0.96 -> 0.955).
         # Then a verb inside a quotation no such fact: 0.875 / 0.963 / 0.191 / 0.542.
-        {"recall": 0.865, "precision": 0.96, "type_accuracy": 0.54, "top_precision": 0.5},
+        {"recall": 0.865, "precision": 0.96, "type_accuracy": 0.54, "top_precision": 0.55},
         0.195,
     ),
     # Blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
@@ -245,7 +250,7 @@ QUALITY = {
         # financial fact): 0.881 / 0.916 / 0.189 / 0.641.
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: 0.881 / 0.916 / 0.189 / 0.641 -> 0.898 / 0.918 / 0.197 / 0.637 (type floor 0.64 -> 0.635, ceiling 0.195 -> 0.20).
-        {"recall": 0.895, "precision": 0.91, "type_accuracy": 0.635, "top_precision": 0.61},
+        {"recall": 0.895, "precision": 0.91, "type_accuracy": 0.635, "top_precision": 0.66},
         0.20,
     ),
     # Blind4 (tests/fixtures/blind4: 23 articles by 6 outlets on 5 stories), written blind in the sixth
@@ -299,7 +304,7 @@ QUALITY = {
         # Tenth session, naming, hiring, founding, apologising and valuing as triggers: type 0.621 -> 0.631.
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: 0.817 / 0.990 / 0.135 / 0.631 / 0.708 -> 0.835 / 0.991 / 0.148 / 0.607 / 0.750 (type floor 0.63 -> 0.605, ceiling 0.14 -> 0.15).
-        {"recall": 0.83, "precision": 0.99, "type_accuracy": 0.605, "top_precision": 0.75},
+        {"recall": 0.83, "precision": 0.99, "type_accuracy": 0.605, "top_precision": 0.83},
         0.15,
     ),
     # Blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories), written blind in the eighth session
@@ -335,7 +340,7 @@ QUALITY = {
         100,
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: summary lines only, 0.743 / 0.754 / 0.119 / 0.483 / 0.500 -> 0.772 / 0.756 / 0.122 / 0.484 / 0.542.
-        {"recall": 0.77, "precision": 0.755, "type_accuracy": 0.48, "top_precision": 0.54},
+        {"recall": 0.77, "precision": 0.755, "type_accuracy": 0.48, "top_precision": 0.62},
         0.125,
     ),
     # Blind8 (tests/fixtures/blind8: 26 articles by 6 outlets on 5 stories), written blind in the tenth session
@@ -347,7 +352,7 @@ QUALITY = {
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: summary lines only, 0.829 / 0.833 / 0.143 / 0.600 -> 0.867 / 0.840 / 0.145 / 0.591 (type floor 0.595 -> 0.59, ceiling 0.145 -> 0.15).
         # Then a verb inside a quotation no such fact: 0.867 / 0.838 / 0.138 / 0.587 (type floor 0.59 -> 0.585).
-        {"recall": 0.865, "precision": 0.835, "type_accuracy": 0.585, "top_precision": 0.64},
+        {"recall": 0.865, "precision": 0.835, "type_accuracy": 0.585, "top_precision": 0.675},
         0.15,
     ),
     # Blind9 (tests/fixtures/blind9: 29 articles by 6 outlets on 5 stories), written blind in the eleventh session
