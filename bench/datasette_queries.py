@@ -178,6 +178,10 @@ def requests(database: str, events: int) -> dict[str, str]:
         ),
         "changed_since": with_args(f"{canned}/changed_since.json", since="2029-10-01"),
         "single_source_events": with_args(f"{canned}/single_source_events.json", since="2020", until=""),
+        "top_events (all dates)": with_args(f"{canned}/top_events.json", since="", until="", how_many=""),
+        "top_events (one year)": with_args(
+            f"{canned}/top_events.json", since="2015", until="2015", how_many="50"
+        ),
         "event_sources": with_args(f"{canned}/event_sources.json", event_id=_id("e", events // 2)),
         "entity_companions (busy)": with_args(f"{canned}/entity_companions.json", entity="Entity 1"),
         "entity_pairs (one year)": with_args(f"{canned}/entity_pairs.json", since="2015", until="2015"),

@@ -181,6 +181,29 @@ def test_single_source_events(datasette, demo):
     assert all(r["url"].startswith("http://127.0.0.1:") for r in rows)
 
 
+def test_top_events_rank_as_the_evaluation_does(datasette, demo):
+    # The order pipeline.evaluate scores as "top events that are lead facts": importance, then outlets, then id.
+    ranked = [
+        row[0]
+        for row in demo.execute(
+            "select id from events where first_day is not null order by importance desc, source_count desc, id"
+        )
+    ]
+    rows = canned(datasette, "top_events", since="", until="", how_many="")
+    assert [r["event_id"] for r in rows] == ranked[:20]
+    assert rows[0]["importance"] > rows[-1]["importance"]
+    assert all(r["sources"] for r in rows)
+    five = canned(datasette, "top_events", since="2025", until="2025-06", how_many="5")
+    in_range = [
+        row[0]
+        for row in demo.execute(
+            "select id from events where first_day between '2025-01-01' and '2025-06-30'"
+            " order by importance desc, source_count desc, id limit 5"
+        )
+    ]
+    assert [r["event_id"] for r in five] == in_range and len(in_range) == 5
+
+
 def test_event_sources(datasette, demo):
     event_id = demo.execute("select id from events order by mention_count desc, id limit 1").fetchone()[0]
     rows = canned(datasette, "event_sources", event_id=event_id)
