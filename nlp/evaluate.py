@@ -75,6 +75,7 @@ BLIND8 = FIXTURES / "blind8"
 # shared passwords and its advertising plan, a lithium mine's licence fight, an airline's privatisation and
 # aircraft orders. Only its summary lines are read, measured with the session's start code and after its rules.
 BLIND9 = FIXTURES / "blind9"
+BLIND10 = FIXTURES / "blind10"
 CORPORA = {
     "demo": (DEMO_CONTENT, DEMO_CATALOGUE),
     "heldout": (HELDOUT, HELDOUT / "events.toml"),
@@ -89,6 +90,7 @@ CORPORA = {
     "blind7": (BLIND7, BLIND7 / "events.toml"),
     "blind8": (BLIND8, BLIND8 / "events.toml"),
     "blind9": (BLIND9, BLIND9 / "events.toml"),
+    "blind10": (BLIND10, BLIND10 / "events.toml"),
 }
 
 
