@@ -21,8 +21,17 @@ if TYPE_CHECKING:
 
     from nlp.dates import DateMention
 
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|\d{1,2})"
+# Counts of an offset told in words ("eighteen months after it was agreed", "ten days later").
+NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split(),
+        start=1,
+    )
+} | {"a": 1, "an": 1, "thirty": 30, "forty": 40, "fifty": 50}
+_NUMBER_WORDS = "|".join(sorted(NUMBERS, key=len, reverse=True))  # "seventeen" before "seven"
+COUNT = rf"(?P<count>{_NUMBER_WORDS}|\d{{1,2}})"
 # (pattern, unit of the offset, sign); a count of 0 means the antecedent's own day, month or year; "~" marks
 # an expression that, with no date told before it, is the publication's own week, month or year.
 # "the same day the order was signed", "the same day as the vote": the day is named after, not before.
@@ -200,7 +209,7 @@ def anaphoric_dates(text: str, known: list[DateMention], reference: date | None 
 # "hours before Starbucks announced": the fact told after "after" or "before" is dated by the date of the
 # clause the phrase hangs on, moved back (after) or forward (before) by the count.
 OFFSET = re.compile(
-    rf"\b(?:{COUNT}\s+(?P<unit>day|week|month|year)s?|the\s+(?P<the>day)|(?:(?:an?|one|two|three|four|five|six|\d+)\s+)?(?P<hours>hours?|minutes?))"
+    rf"\b(?:{COUNT}\s+(?P<unit>day|week|month|year)s?|the\s+(?P<the>day)|(?:(?:{_NUMBER_WORDS}|\d+)\s+)?(?P<hours>hours?|minutes?))"
     r"\s+(?P<dir>after|before)",
     re.I,
 )
