@@ -711,21 +711,47 @@ def _main_verb_trigger(sentence: Span, quoted: list[tuple[int, int]]) -> list[tu
     if verb.lemma_.lower() in REPORTING_VERBS:
         # "Orvane said on Monday it would ...": the reported clause's verb
         verb = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ == "VERB"), verb)
+    return [(verb, verb.lemma_.lower())] if _named_act(verb, quoted) else []
+
+
+def _offset_triggers(
+    doc: Doc, sentence: Span, dates: list[DateMention], triggers: list[tuple[Token, str]], quoted
+) -> list[tuple[Token, str]]:
+    """The verbs of clauses dated by an offset ("eight months after the company first showed it", "two days
+    after asking the start-up ...") that hold no trigger word: the offset dates that clause's act, whatever
+    its verb, when someone named does it (as ``_main_verb_trigger``)."""
+    found = []
+    for mention in dates:
+        if not (sentence.start_char <= mention.start < sentence.end_char and is_offset(mention.text)):
+            continue
+        phrase = offset_phrase(doc, mention)
+        if phrase is None:
+            continue
+        verb, low, high = phrase
+        if not any(low <= token.idx < high for token, _ in triggers) and _named_act(verb, quoted):
+            found.append((verb, verb.lemma_.lower()))
+    return found
+
+
+def _named_act(verb: Token, quoted: list[tuple[int, int]]) -> bool:
+    """Whether ``verb`` tells an act of someone named (an actor entity, a pronoun, "the company"), not a state,
+    a wish or a saying, outside quotations. A clause with no subject of its own ("after asking the start-up")
+    is its governing verb's subject's act."""
     if (
         verb.pos_ != "VERB"
         or verb.lemma_.lower() in REPORTING_VERBS | STATE_VERBS
         or _is_kept_state(verb)
         or any(start <= verb.idx < end for start, end in quoted)
     ):
-        return []
+        return False
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or not (
+    if subject is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        subject = next((c for c in verb.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and (
         subject.ent_type_ in ACTOR_LABELS
         or subject.lower_ in ("it", "they", "he", "she")
         or _is_definite_business(subject)
-    ):
-        return []
-    return [(verb, verb.lemma_.lower())]
+    )
 
 
 def _said_on(head: Token, trigger: Token) -> bool:
@@ -774,6 +800,7 @@ def candidates_in_doc(
         ]
         if not sentence_triggers and any(s_start <= d.start < s_end for d in dates):
             sentence_triggers = _main_verb_trigger(sentence, quoted)
+        sentence_triggers += _offset_triggers(doc, sentence, dates, sentence_triggers, quoted)
         inside = [e for e in entities if s_start <= e.start < s_end]
         actors = _sentence_actors(doc, sentence_triggers, inside, [e for e in entities if e.start < s_start])
         # Places, and institutions that stand for them ("Congress" acts for the US).

@@ -69,7 +69,9 @@ CORPUS_FLOORS = {
     # precision 0.961 -> 0.955 (floor 0.96 -> 0.955).
     # Tenth session: "the Toronto-based company" the organisation named before: precision 0.955 -> 0.961.
     # Eleventh session: a rating cut a financial fact ("Fitch cut Panama's credit rating to junk"): type 0.877.
-    "dev2": (170, {"recall": 0.95, "precision": 0.96, "type_accuracy": 0.875}),
+    # Twelfth session, offsets counted in words ("eleven months after announcing it"): one candidate more, on
+    # its fact's date but untyped (its object a pronoun): 0.953 / 0.961 / 0.877 -> 0.953 / 0.961 / 0.872.
+    "dev2": (170, {"recall": 0.95, "precision": 0.96, "type_accuracy": 0.87}),
     # fresh: type accuracy 0.732 -> 0.728 (floor 0.73 -> 0.725) when "deliveries fell 13.5% in the April-June
     # quarter" became a candidate of that quarter: the gold dates the fact by its report ("earlier this
     # month"), and the new candidate matches another gold fact of the article's quarter, of another type.
@@ -174,7 +176,10 @@ CORPUS_FLOORS = {
     # Tenth session, naming, hiring, founding, apologising and valuing as triggers: type 0.703.
     # Eleventh session: a dated act told with a verb the vocabulary lacks, by someone named ("Tesla delivered its
     # first car in India on Friday"), a fact typed by its verb, most often other: 0.922 / 0.993 / 0.703 -> 0.970 / 0.993 / 0.676 (type floor 0.70 -> 0.675).
-    "blind5": (160, {"recall": 0.965, "precision": 0.99, "type_accuracy": 0.675}),
+    # Twelfth session, a clause dated by an offset its own fact whatever its verb ("eight months after the
+    # company first showed it"): one candidate more, on its fact's date, typed other: recall 0.970 -> 0.976,
+    # type 0.676 -> 0.671.
+    "blind5": (160, {"recall": 0.975, "precision": 0.99, "type_accuracy": 0.67}),
     # blind6 (tests/fixtures/blind6: 25 articles by 6 outlets on 5 stories: FTX's collapse, the EU's duties on
     # Chinese electric cars, attacks on Red Sea shipping, OpenAI's board crisis and after, Nintendo's Switch 2),
     # written blind in the eighth session by a helper who read no rule; read only by its summary line. 0.843 /
@@ -1152,3 +1157,22 @@ def test_a_dated_act_told_in_words_the_vocabulary_lacks_is_still_a_fact():
     assert _typed("Orvane Motors kept its Finnish shops open in March.") == []
     # Nor is a verb inside a quotation, as no trigger there is.
     assert _typed("“Orvane Motors delivered its first car in Norway on Friday,” the minister said.") == []
+
+
+def test_a_clause_dated_by_an_offset_is_its_own_fact_whatever_its_verb():
+    from nlp.analyze import analyze_texts
+
+    # The count in words ("eleven months after"), and a clause verb no trigger word: still the act of that date.
+    text = "Orvane Motors recalled its city van on Friday, eleven months after the company first showed it in Oslo."
+    [analysis] = analyze_texts([(text, date(2024, 5, 1))])
+    assert sorted(c.date.value for c in analysis.candidates) == ["2023-05", "2024-04-26"]
+    # A counted clause with a trigger word of its own keeps it; a count with no clause after it dates no act.
+    text = "Orvane Motors closed its Bergen plant on Friday, eighteen months after it launched a van there."
+    [analysis] = analyze_texts([(text, date(2024, 5, 1))])
+    assert sorted((c.date.value, c.trigger) for c in analysis.candidates) == [
+        ("2022-10", "launch"),
+        ("2024-04-26", "close"),
+    ]
+    text = "Orvane Motors recalled its city van on Friday, eight months after the launch."
+    [analysis] = analyze_texts([(text, date(2024, 5, 1))])
+    assert [c.date.value for c in analysis.candidates] == ["2024-04-26"]
