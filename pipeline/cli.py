@@ -288,6 +288,11 @@ def _report_failures(database, result) -> None:
 @click.option("--since", help="Only events on or after this date (2024, 2024-09 or 2024-09-12).")
 @click.option("--until", help="Only events on or before this date.")
 @click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Only the N events the news cared most about (by importance), still in date order.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.File("w", encoding="utf-8"),
@@ -295,13 +300,13 @@ def _report_failures(database, result) -> None:
     help="File to write (default: stdout).",
 )
 @db_option
-def export(db_path, output_format, entity, market, event_type, since, until, output) -> None:
+def export(db_path, output_format, entity, market, event_type, since, until, top, output) -> None:
     """Write the timeline as CSV, JSON or TimelineJS JSON; each event links to its sources."""
     from pipeline.export import ExportError, Filters, export_events
 
     try:
         text = export_events(
-            open_database(db_path), output_format, Filters(entity, market, event_type, since, until)
+            open_database(db_path), output_format, Filters(entity, market, event_type, since, until, top)
         )
     except ExportError as error:
         raise click.ClickException(str(error)) from error

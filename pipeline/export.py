@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from nlp.timex import interval
+from pipeline.browse import safe_url
 
 FORMATS = ("csv", "json", "timelinejs")
 
@@ -29,6 +31,7 @@ class Filters:
     event_type: str | None = None
     since: str | None = None
     until: str | None = None
+    top: int | None = None  # only the most important events (as the `top_events` query ranks them)
 
 
 def _bound(value: str | None, end: bool):
@@ -92,6 +95,11 @@ def select_events(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
             )
         ]
         rows.append(row)
+    if filters.top is not None:
+        # The events the news cared most about, then back in date order: a timeline an editor would publish.
+        ranked = sorted(rows, key=lambda r: (-(r["importance"] or 0), -(r["source_count"] or 0), r["id"]))
+        kept = {r["id"] for r in ranked[: filters.top]}
+        rows = [r for r in rows if r["id"] in kept]
     return rows
 
 
@@ -106,6 +114,15 @@ def _timelinejs_date(value: str) -> dict:
     return parts
 
 
+def _source_link(source: dict) -> str:
+    """One source as TimelineJS HTML: its title linked to its page (only a web address becomes a link: a
+    crawled "javascript:" address is shown as text), then its outlet."""
+    url, title = safe_url(source["url"]), html.escape(source["title"] or source["url"] or "")
+    if url:
+        title = f'<a href="{html.escape(url)}">{title}</a>'
+    return f"{title} ({html.escape(source['source'] or '')})"
+
+
 def export_events(db: sqlite_utils.Database, output_format: str, filters: Filters | None = None) -> str:
     events = select_events(db, filters or Filters())
     if output_format == "json":
@@ -113,7 +130,15 @@ def export_events(db: sqlite_utils.Database, output_format: str, filters: Filter
     if output_format == "csv":
         buffer = io.StringIO()
         columns = ["event_date", "date_precision", "date_end", "event_type", "summary", "actors", "markets"]
-        columns += ["source_count", "mention_count", "first_reported", "confidence", "sources", "id"]
+        columns += [
+            "source_count",
+            "mention_count",
+            "first_reported",
+            "confidence",
+            "importance",
+            "sources",
+            "id",
+        ]
         writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for event in events:
@@ -129,14 +154,12 @@ def export_events(db: sqlite_utils.Database, output_format: str, filters: Filter
     if output_format == "timelinejs":
         slides = []
         for event in events:
-            links = "".join(
-                f'<li><a href="{s["url"]}">{s["title"] or s["url"]}</a> ({s["source"]})</li>'
-                for s in event["sources"]
-            )
+            # TimelineJS shows these fields as HTML: a crawled title or sentence is text, never markup.
+            links = "".join(f"<li>{_source_link(source)}</li>" for source in event["sources"])
             slide = {
                 "unique_id": event["id"],
                 "start_date": _timelinejs_date(event["event_date"]),
-                "text": {"headline": event["summary"][:140], "text": f"<ul>{links}</ul>"},
+                "text": {"headline": html.escape(event["summary"][:140]), "text": f"<ul>{links}</ul>"},
                 "group": event["event_type"],
             }
             if event["date_end"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -456,3 +457,35 @@ def test_article_and_event_text_is_always_escaped(hostile_db):
     assert item.xpath(".//a[@class='source-link']") == []
     assert item.xpath(".//span[@class='source-unlinked']/text()") == [f"Title {HOSTILE}"]
     assert not page.xpath("//script[contains(., 'alert')]")
+
+
+def test_a_timelinejs_export_shows_crawled_text_as_text(hostile_db):
+    from pipeline.export import export_events
+
+    story = json.loads(
+        export_events(open_database(hostile_db), "timelinejs", ExportFilters(since="2025-10-01"))
+    )
+    [slide] = [e for e in story["events"] if e["unique_id"] == "hostile-event"]
+    fields = slide["text"]["headline"] + slide["text"]["text"]
+    assert HOSTILE not in fields and "&lt;script&gt;alert(1)&lt;/script&gt;" in fields
+    assert "href" not in slide["text"]["text"]  # its only source's address is javascript:
+    others = [e["text"]["text"] for e in story["events"] if e["unique_id"] != "hostile-event"]
+    assert others and all('<a href="http://127.0.0.1:' in text for text in others)
+
+
+def test_an_export_of_the_top_events_keeps_the_most_important_in_date_order(demo_db):
+    database = open_database(demo_db)
+    ranked = [
+        row[0]
+        for row in database.execute("select id from events order by importance desc, source_count desc, id")
+    ]
+    top = select_events(database, ExportFilters(top=5))
+    assert {e["id"] for e in top} == set(ranked[:5])
+    assert [(e["event_date"], e["id"]) for e in top] == sorted((e["event_date"], e["id"]) for e in top)
+    # The filters apply first: the top of one market's events.
+    japan = select_events(database, ExportFilters(market="JP", top=3))
+    everything_in_japan = select_events(database, ExportFilters(market="JP"))
+    assert len(japan) == 3 < len(everything_in_japan)
+    assert min(e["importance"] for e in japan) >= max(
+        e["importance"] for e in everything_in_japan if e["id"] not in {j["id"] for j in japan}
+    )
