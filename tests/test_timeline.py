@@ -340,8 +340,12 @@ QUALITY = {
         100,
         # Eleventh session, a dated act told with a verb the vocabulary lacks, by someone named, a fact typed by its
         # verb, most often other: summary lines only, 0.743 / 0.754 / 0.119 / 0.483 / 0.500 -> 0.772 / 0.756 / 0.122 / 0.484 / 0.542.
-        {"recall": 0.77, "precision": 0.755, "type_accuracy": 0.48, "top_precision": 0.62},
-        0.125,
+        # Twelfth session, offsets counted in words: 0.772 / 0.756 / 0.122 -> 0.762 / 0.756 / 0.130 (one candidate
+        # read to see why: "logged in on 12 February, nine days before they launched the ransomware" now dates
+        # the launch on the 21st, right, and the login of the 12th, told with no trigger word, has no candidate;
+        # the launch wrongly dated had stood for it).
+        {"recall": 0.76, "precision": 0.755, "type_accuracy": 0.48, "top_precision": 0.62},
+        0.135,
     ),
     # Blind8 (tests/fixtures/blind8: 26 articles by 6 outlets on 5 stories), written blind in the tenth session
     # by a helper who read no rule, read only by its summary line: 0.800 / 0.836 / 0.148 / 0.588 / 0.680 with
