@@ -41,7 +41,14 @@ FORWARD = r"(?!\s+(?:as|that|when|on\s+which|the|a|an|its|his|her|their)\b)"
 NOT_BEFORE_A_NOUN = r"(?!\s+(?:the|a|an|its|his|her|their|this|that|yesterday)\b|\s+(?-i:[A-Z0-9]))"
 RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day)\b{FORWARD}", re.I), "day"),
-    (re.compile(r"\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after(?=[,.;]))", re.I), "day+1"),
+    # "the next morning", "the following evening": the day after, at some hour of it
+    (
+        re.compile(
+            r"\b(?:the\s+(?:next|following)\s+(?:day|morning|afternoon|evening|night)|the\s+day\s+after(?=[,.;]))",
+            re.I,
+        ),
+        "day+1",
+    ),
     (re.compile(rf"\b{COUNT}\s+days?\s+later\b", re.I), "day+n"),
     (re.compile(rf"\b{COUNT}\s+weeks?\s+later\b", re.I), "week+n"),
     (

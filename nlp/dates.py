@@ -435,6 +435,12 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         q = int(number) if number else QUARTER_WORDS[groups["qword"].lower()]
         y = relative_year(groups.get("year") or groups.get("year2")) or year
         return f"{y:04d}-Q{q}", "quarter", None, None
+    if kind == "month_quarter":  # the December quarter: the quarter that ends that month
+        last = g.month_number(groups["month"])
+        if last % 3:
+            return None  # "the April quarter" is a company's own (February to April), no calendar quarter
+        y = int(groups["year"]) if groups.get("year") else _closest_month(last, reference)[0]
+        return f"{y:04d}-Q{last // 3}", "quarter", None, None
     if kind == "relative_quarter":
         current = (reference.month - 1) // 3 + 1
         shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[groups["which"].lower()]
@@ -497,9 +503,12 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         return reference.isoformat(), "day", None, None
     if kind == "relative_unit":
         unit = groups["unit"].lower()
-        shift = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[
+        shift = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[
             groups["which"].lower()
         ]
+        if unit == "quarter":
+            index = year * 4 + (reference.month - 1) // 3 + shift
+            return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, None
         if unit == "week":
             return _week_value(reference + timedelta(days=7 * shift)), "week", None, None
         if unit == "month":
@@ -627,6 +636,13 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
 
 
 FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
+# Present-tense verbs that tell a state or a saying, not an act set for a day ("is closed on Monday").
+# Verbs whose past is their present ("cut", "set"): their tense cannot tell a plan from what was done.
+SAME_IN_THE_PAST = {
+    "cut", "put", "set", "hit", "let", "shut", "quit", "spread", "cost", "bet", "burst", "cast", "hurt",
+    "split", "upset", "broadcast", "forecast", "bid", "shed", "read", "beat", "offset", "outbid", "reset",
+}  # fmt: skip
+PRESENT_STATES = {"be", "have", "remain", "stay", "keep", "seem", "appear", "look", "mean", "show", "know"}
 # Verbs whose complement is a bare infinitive ("let it float", "made them wait", "saw prices fall").
 BARE_INFINITIVE_HEADS = {"let", "make", "help", "see", "watch", "hear", "have"}
 PAST_AUXILIARIES = {"had", "has", "have", "was", "were"}
@@ -782,12 +798,40 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     )
 
 
+def _set_in_present(doc: Doc, mention: DateMention) -> bool:
+    """Whether a day is an act's, told in the simple present: "fares rise by 4% on Monday", "the show opens
+    on Friday" (news tells what is past in the past, and what is set for a day in the present)."""
+    verb = _governing_verb(doc, mention)
+    return (
+        verb is not None
+        # (a plural subject's present under "said" is often tagged as a bare verb: "fares rise ..., the agency
+        # said"; not a bare infinitive: "which helped it clear the Senate on Tuesday")
+        and (
+            verb.tag_ == "VBZ"
+            or (verb.tag_ == "VBP" and verb.lower_ == verb.lemma_.lower())
+            # (not a root tagged so: "Apple rewrote its rules on Thursday" was once "rewrote VB")
+            or (verb.tag_ == "VB" and verb.dep_ == "ccomp" and verb.head.lemma_ in g.REPORTING_VERBS)
+        )
+        and not _auxiliaries(verb)
+        and verb.lemma_.lower() not in g.REPORTING_VERBS | PRESENT_STATES
+        # "the bank cut rates on Thursday": a past the same as the present is no present
+        and verb.lower_ not in SAME_IN_THE_PAST
+        # the verb's own day, not a noun's ("the deal follows its announcement on Monday" is past)
+        and _hangs_on(doc, mention, verb)
+    )
+
+
 def _weekday_by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> DateMention:
     """A bare weekday read as ahead because the sentence speaks of the future ("will open a store, the
-    company said on Tuesday") goes back a week when its own verb is in the past."""
+    company said on Tuesday") goes back a week when its own verb is in the past; one read as past goes
+    ahead when an act told in the present is set for it ("fares rise on Monday")."""
     if mention.precision != "day" or not BARE_WEEKDAY.fullmatch(mention.text) or not mention.value:
         return mention
     day = date.fromisoformat(mention.value)
+    if day < reference and _set_in_present(doc, mention):
+        while day <= reference:
+            day += timedelta(days=7)
+        return replace(mention, value=day.isoformat())
     if day <= reference or _tense(doc, mention) != "past" or _after_until(text, mention.start):
         return mention
     while day > reference:

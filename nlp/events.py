@@ -699,7 +699,7 @@ def _before(mention: DateMention, day: date | None) -> bool:
 
 
 # Verbs of a state, a wish or an attempt, no act: "kept its shops closed in March", "hoped to settle by June".
-STATE_VERBS = {"keep", "remain", "stay", "continue", "seem", "appear", "look", "want", "hope", "try", "wait"}
+NO_ACT_VERBS = {"keep", "remain", "stay", "continue", "seem", "appear", "look", "want", "hope", "try", "wait"}
 
 
 def _main_verb_trigger(sentence: Span, quoted: list[tuple[int, int]]) -> list[tuple[Token, str]]:
@@ -739,7 +739,7 @@ def _named_act(verb: Token, quoted: list[tuple[int, int]]) -> bool:
     is its governing verb's subject's act."""
     if (
         verb.pos_ != "VERB"
-        or verb.lemma_.lower() in REPORTING_VERBS | STATE_VERBS
+        or verb.lemma_.lower() in REPORTING_VERBS | NO_ACT_VERBS
         or _is_kept_state(verb)
         or any(start <= verb.idx < end for start, end in quoted)
     ):

@@ -227,6 +227,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "week_of",
         _p(rf"\b[Tt]he\s+week\s+of\s+(?:(?P<m1>{MONTH})\s+(?P<d1>{DAY})|(?P<d2>{DAY})\s+(?P<m2>{MONTH}))\b"),
     ),
+    # the three months to September / the quarter to June / the six months ended June 2024 / the year to
+    # March: business news names a reporting period by the month it ends in (before "June 2024" alone)
+    (
+        "period_to",
+        _p(
+            r"\b(?:the\s+)?(?:(?P<count>three|six|nine|twelve|3|6|9|12)\s+months|(?P<unit>quarter|half|half-year|"
+            rf"half\s+year|year))\s+(?:to|ended|ending|through)\s+(?:the\s+end\s+of\s+)?(?P<month>{MONTH})"
+            rf"(?:\s+(?P<year>{YEAR}))?\b(?!\s+\d)"
+        ),
+    ),
     ("month_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})\b")),  # January 2025
     # November last year / March next year / June this year
     ("month_relative_year", _p(rf"\b(?P<month>{MONTH}),?\s+(?:of\s+)?(?P<which>last|next|this)\s+year\b")),
@@ -238,16 +248,6 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?P<inner>{YEAR}|{MONTH}(?:\s+{YEAR})?|this year|next year|last year|the year|the month|this month"
             r"|next month|last month|the week|this week|next week|last week"
             r"|(?:this\s+|last\s+|next\s+|the\s+)?(?:spring|summer|autumn|winter))\b"
-        ),
-    ),
-    # the three months to September / the quarter to June / the six months ended June 2024 / the year to
-    # March: business news names a reporting period by the month it ends in
-    (
-        "period_to",
-        _p(
-            r"\b(?:the\s+)?(?:(?P<count>three|six|nine|twelve|3|6|9|12)\s+months|(?P<unit>quarter|half|half-year|"
-            rf"half\s+year|year))\s+(?:to|ended|ending|through)\s+(?:the\s+end\s+of\s+)?(?P<month>{MONTH})"
-            rf"(?:\s+(?P<year>{YEAR}))?\b(?!\s+\d)"
         ),
     ),
     # the first three months of 2025 / the last six months of the year
@@ -271,6 +271,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("quarter", _p(rf"\bQ(?P<qn>[1-4])(?:\s+(?P<year>{YEAR}))?\b")),
     ("quarter", _p(rf"\b(?P<year2>{YEAR})\s+Q(?P<qn>[1-4])\b")),
     ("relative_quarter", _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+quarter\b", ANY_CASE)),
+    # the December quarter / the June quarter (of 2024): a quarter named by the month it ends in
+    (
+        "month_quarter",
+        _p(rf"\b[Tt]he\s+(?P<month>{MONTH})\s+quarter\b(?:,?\s+(?:of\s+)?(?P<year>{YEAR})\b)?"),
+    ),
     # this winter / last summer / spring 2024 / in the autumn; "fall" only where it cannot be a drop
     # ("sales fall", "the fall in prices", "the fall of the Berlin Wall" are no seasons)
     (
@@ -357,6 +362,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "relative_unit",
         _p(r"(?<!\bthe )\b(?P<which>this|last|next|previous)\s+(?P<unit>week|month|year)\b", ANY_CASE),
     ),
+    # the current quarter / the current year: this one
+    ("relative_unit", _p(r"\b[Tt]he\s+(?P<which>current)\s+(?P<unit>week|month|quarter|year)\b")),
     # the year before last / the month before last / the week before last
     ("before_last", _p(r"\b[Tt]he\s+(?P<unit>week|month|year)\s+before\s+last\b")),
     (
@@ -415,7 +422,7 @@ PRESENT_WORDS = re.compile(r"now|currently|at present|at the moment|nowadays|the
 FUTURE_WORDS = re.compile(r"coming|future|soon|shortly|ahead|before long")
 FUTURE_CUES = re.compile(
     r"\b(?:will|won't|shall|'ll|is due|are due|is set to|are set to|is scheduled|are scheduled|is expected"
-    r"|are expected|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
+    r"|are expected|expects?\s+(?:[\w'’-]+\s+){1,4}to\s+[a-z]+|plans? to|planned for|is to|are to|to be held|due to be|ready by|starting"
     r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect"
     # an instruction or a duty points ahead ("has been told to fix the damp by Friday"), and so does what a
     # report said would be ("said on Monday that the bill would return on Thursday")

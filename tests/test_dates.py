@@ -134,7 +134,34 @@ def test_a_month_naming_the_event_after_it_is_a_date_but_not_a_name_or_a_quarter
     found = find_dates("The inquiry into the August flooding of the depot closed.", date(2025, 2, 3))
     assert [(m.text, m.value) for m in found] == [("August", "2024-08")]
     assert find_dates("Ministers of the May government left early.", date(2018, 7, 2)) == []
-    assert find_dates("Ferry bookings rose in the December quarter.", date(2025, 2, 3)) == []
+    # A quarter named by the month it ends in is that quarter, not the month.
+    found = find_dates("Ferry bookings rose in the December quarter.", date(2025, 2, 3))
+    assert [(m.text, m.value, m.precision) for m in found] == [("the December quarter", "2024-Q4", "quarter")]
+    # "the April quarter" is a company's own (February to April): no calendar quarter, and no month either.
+    assert find_dates("Ferry bookings rose in the April quarter.", date(2025, 6, 3)) == []
+
+
+def test_a_day_s_act_told_in_the_present_lies_ahead_but_a_past_of_the_same_form_does_not():
+    reference = date(2026, 1, 1)  # a Thursday
+    found = find_dates("Rail fares rise by 4% on Monday, the transport authority said.", reference)
+    assert [m.value for m in found] == ["2026-01-05"]
+    found = find_dates("The museum reopens on Monday after a two-year renovation.", reference)
+    assert [m.value for m in found] == ["2026-01-05"]
+    # "cut" is its own past, and a noun's day is no act's: both stay in the past.
+    assert [m.value for m in find_dates("The central bank cut rates on Monday.", reference)] == ["2025-12-29"]
+    text = "The deal follows the company's announcement on Monday that it would sell the unit."
+    assert [m.value for m in find_dates(text, reference)] == ["2025-12-29"]
+
+
+def test_the_current_quarter_the_next_morning_and_a_period_to_a_month_of_a_year():
+    reference = date(2025, 8, 12)
+    assert [m.value for m in find_dates("Revenue for the current quarter will fall.", reference)] == [
+        "2025-Q3"
+    ]
+    text = "The blast came on the evening of 2 December, and the road was still shut the next morning."
+    assert [m.value for m in find_dates(text, date(2024, 12, 5))] == ["2024-12-02", "2024-12-03"]
+    found = find_dates("Exports were 62% of sales in the 12 months to March 2025.", reference)
+    assert [(m.value, m.date_end) for m in found] == [("2024-04", "2025-03")]
 
 
 def test_a_calendar_event_held_in_the_present_tense_lies_ahead():
