@@ -57,6 +57,40 @@ class TimelineScores:
     top_leads: int = 0
     top_ranked: int = 0
 
+    COUNTS = ("gold_facts", "events", "found", "matched", "extra", "typed", "top_leads", "top_ranked")
+
+    @classmethod
+    def from_counts(
+        cls,
+        *,
+        gold_facts: int,
+        events: int,
+        found: int,
+        matched: int,
+        extra: int,
+        typed: int,
+        top_leads: int,
+        top_ranked: int,
+        **lists,
+    ) -> TimelineScores:
+        """The figures of these counts (``lists``: misses, strays, duplicates and details, if any)."""
+        return cls(
+            recall=found / max(1, gold_facts),
+            precision=matched / max(1, events),
+            duplicate_rate=extra / max(1, events),
+            type_accuracy=typed / max(1, matched),
+            top_precision=top_leads / max(1, top_ranked),
+            gold_facts=gold_facts,
+            events=events,
+            found=found,
+            matched=matched,
+            extra=extra,
+            typed=typed,
+            top_leads=top_leads,
+            top_ranked=top_ranked,
+            **{"misses": [], "strays": [], "duplicates": []} | lists,
+        )
+
 
 @dataclass
 class Corpus:
@@ -151,22 +185,14 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
     matched = [e for e in events if own[e["id"]]]
     by_fact = Counter(own[e["id"]] for e in matched)
     top = sorted(events, key=lambda e: (-e["importance"], -e["source_count"], e["id"]))[: len(corpus.leads)]
-    top_leads = sum(own[e["id"]] in corpus.leads for e in top)
-    extra = sum(n - 1 for n in by_fact.values())
-    typed = sum(e["event_type"] == gold[own[e["id"]]]["type"] for e in matched)
-    return TimelineScores(
-        top_precision=top_leads / max(1, len(top)),
-        recall=len(found & facts) / max(1, len(facts)),
-        precision=len(matched) / max(1, len(events)),
-        duplicate_rate=extra / max(1, len(events)),
-        type_accuracy=typed / max(1, len(matched)),
+    return TimelineScores.from_counts(
         gold_facts=len(facts),
         events=len(events),
         found=len(found & facts),
         matched=len(matched),
-        extra=extra,
-        typed=typed,
-        top_leads=top_leads,
+        extra=sum(n - 1 for n in by_fact.values()),
+        typed=sum(e["event_type"] == gold[own[e["id"]]]["type"] for e in matched),
+        top_leads=sum(own[e["id"]] in corpus.leads for e in top),
         top_ranked=len(top),
         misses=sorted(facts - found),
         strays=[
@@ -201,20 +227,8 @@ def _said_in(sentence: str, annotated: list[tuple[set[str], str]]) -> set[str]:
 def pooled(scores: list[TimelineScores]) -> TimelineScores:
     """The corpora of ``scores`` taken as one: each figure from the summed counts (a corpus weighs by its
     facts and events, not one corpus one vote)."""
-    total = {
-        name: sum(getattr(s, name) for s in scores)
-        for name in ("gold_facts", "events", "found", "matched", "extra", "typed", "top_leads", "top_ranked")
-    }
-    return TimelineScores(
-        recall=total["found"] / max(1, total["gold_facts"]),
-        precision=total["matched"] / max(1, total["events"]),
-        duplicate_rate=total["extra"] / max(1, total["events"]),
-        type_accuracy=total["typed"] / max(1, total["matched"]),
-        top_precision=total["top_leads"] / max(1, total["top_ranked"]),
-        misses=[],
-        strays=[],
-        duplicates=[],
-        **total,
+    return TimelineScores.from_counts(
+        **{name: sum(getattr(s, name) for s in scores) for name in TimelineScores.COUNTS}
     )
 
 

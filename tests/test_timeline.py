@@ -532,17 +532,9 @@ def test_pooled_figures_weigh_each_corpus_by_its_facts_and_events(capsys):
     from pipeline.evaluate import TimelineScores, main, pooled
 
     def scores(facts, events, found, matched, extra, typed, leads, ranked):
-        return TimelineScores(
-            recall=found / facts,
-            precision=matched / events,
-            duplicate_rate=extra / events,
-            type_accuracy=typed / matched,
-            top_precision=leads / ranked,
+        return TimelineScores.from_counts(
             gold_facts=facts,
             events=events,
-            misses=[],
-            strays=[],
-            duplicates=[],
             found=found,
             matched=matched,
             extra=extra,
