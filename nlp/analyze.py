@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when extraction changes, so `timeline process` re-processes what older versions stored.
-EXTRACTOR_VERSION = "69"
+EXTRACTOR_VERSION = "71"
 # Components the stage needs: everything en_core_web_sm has (tagger and lemmatizer for triggers, parser
 # for attachment and sentences, NER for actors). Other pipelines may carry more; these are not run.
 UNUSED_COMPONENTS = (

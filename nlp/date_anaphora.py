@@ -275,6 +275,11 @@ def offset_dates(doc: Doc, text: str, known: list[DateMention]) -> list[DateMent
         mention = DateMention(start, end, text[start:end], None, None)
         phrase = offset_phrase(doc, mention)
         if phrase is None:
+            # "detained the suspect two days after the 6 May break-in": counted from the date of the noun it
+            # names, the offset dates the clause it hangs on.
+            dated_noun = _dated_noun_offset(doc, match, mention, known)
+            if dated_noun is not None:
+                found.append(dated_noun)
             continue
         _, low, high = phrase
         sentence = phrase[0].sent
@@ -293,6 +298,35 @@ def offset_dates(doc: Doc, text: str, known: list[DateMention]) -> list[DateMent
         if resolved is not None:
             found.append(replace(mention, value=resolved[0], precision=resolved[1]))
     return found
+
+
+def offset_noun(doc: Doc, mention: DateMention) -> tuple[int, int] | None:
+    """For an offset before a noun ("two days after the 6 May break-in"), the noun phrase's character span;
+    else None (a clause follows, or nothing a date could be counted from)."""
+    match = OFFSET.fullmatch(mention.text)
+    word = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
+    if word is None or word[0].dep_ != "prep":
+        return None
+    noun = next((c for c in word[0].children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+    if noun is None:
+        return None
+    return noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text)
+
+
+def _dated_noun_offset(doc: Doc, match: re.Match, mention: DateMention, known: list[DateMention]):
+    """An offset before a noun that carries its own date ("two days after the 6 May break-in", "a week before
+    the March 3 vote"), resolved from that date (it dates the clause the offset hangs on); else None."""
+    span = offset_noun(doc, mention)
+    if span is None:
+        return None
+    inside = [m for m in known if span[0] <= m.start < span[1] and _start(m) is not None and not m.is_vague]
+    if len(inside) != 1 or inside[0].mod is not None:
+        return None
+    groups = match.groupdict()
+    count = 0 if groups["hours"] else _count(groups["count"])
+    count = count if groups["dir"].lower() == "after" else -count
+    resolved = _resolve((groups["unit"] or "day").lower(), count, inside[0])
+    return None if resolved is None else replace(mention, value=resolved[0], precision=resolved[1])
 
 
 OF_THAT_YEAR = re.compile(r"\s+of\s+(?:that|the\s+same)\s+year\b", re.I)

@@ -410,6 +410,10 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         if inner in ("the week", "this week", "next week", "last week"):
             shift = {"next week": 7, "last week": -7}.get(inner, 0)
             return _week_value(reference + timedelta(days=shift)), "week", None, mod
+        if inner.endswith("quarter"):  # by the end of the quarter / early next quarter
+            shift = {"next": 1, "last": -1}.get(inner.split()[0], 0)
+            index = reference.year * 4 + (reference.month - 1) // 3 + shift
+            return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, mod
         if inner in ("next month", "last month"):
             y, m = _shift_month(reference.year, reference.month, 1 if inner == "next month" else -1)
             return _month_value(y, m), "month", None, mod
@@ -501,6 +505,8 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         return (reference + timedelta(days=offset)).isoformat(), "day", None, None
     if kind == "part_of_day":
         return reference.isoformat(), "day", None, None
+    if kind == "last_night":
+        return (reference - timedelta(days=1)).isoformat(), "day", None, None
     if kind == "relative_unit":
         unit = groups["unit"].lower()
         shift = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[
@@ -764,6 +770,8 @@ def _by_tense(doc: Doc, text: str, mention: DateMention, reference: date) -> Dat
     if not mention.year_inferred or mention.value is None:
         return mention
     tense = _tense(doc, mention)
+    if tense is None and mention.precision == "day" and _set_in_present(doc, mention):
+        tense = "future"  # "applications close Sept. 30": a day's act told in the present
     # The words before, "the" left out ("by the fall" as "by", "results for the fourth quarter" as "results for").
     before = re.sub(r"\s*\bthe$", "", text[max(0, mention.start - 30) : mention.start].rstrip().lower())
     if before.endswith("since"):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from nlp.date_anaphora import is_offset, offset_phrase
+from nlp.date_anaphora import is_offset, offset_noun, offset_phrase
 from nlp.dates import DateMention
 from nlp.entities import ACTOR_LABELS, EntityMention
 from nlp.event_types import EVENT_TYPES as EVENT_TYPES  # re-exported: callers list the types from here
@@ -595,6 +595,13 @@ def _attached_dates(
     # The clauses dated by an offset ("a day after the chipmaker said ...") are no other date's.
     offsets = {m.start: offset_phrase(doc, m) for m in here}
     counted = [phrase[1:] for phrase in offsets.values() if phrase is not None]
+    # "detained him two days after the 6 May break-in": the offset dates the clause, the noun's date only
+    # the noun ("the device's launch on 2 February" is still a launch of that day).
+    nouns = {
+        m.start: span
+        for m in here
+        if m.value and offsets[m.start] is None and is_offset(m.text) and (span := offset_noun(doc, m))
+    }
     for mention in here:
         if mention.is_vague or mention.value == "PRESENT_REF":
             continue
@@ -645,6 +652,11 @@ def _attached_dates(
             chosen, distance = _attach(head, sentence_triggers)
         if any(low <= chosen.idx < high for low, high in counted):
             continue
+        own_noun = nouns.get(mention.start)
+        if (own_noun and own_noun[0] <= chosen.idx < own_noun[1]) or any(
+            low <= mention.start < high and not low <= chosen.idx < high for low, high in nouns.values()
+        ):
+            continue  # an offset dates no act of the noun it counts from; the noun's date no act outside it
         attached.append((chosen, mention, _attachment(head), distance, _said_on(head, chosen)))
     # "It halted output on Friday, the company said on Monday": the day it was said is not the day of a
     # fact dated as finely in its own clause (a coarser date, "this year", leaves the day it was said).

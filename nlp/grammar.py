@@ -247,6 +247,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"\b(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd-|(?:[Tt]he\s+)?(?:start|beginning|middle|end|close)\s+of)\s*"
             rf"(?P<inner>{YEAR}|{MONTH}(?:\s+{YEAR})?|this year|next year|last year|the year|the month|this month"
             r"|next month|last month|the week|this week|next week|last week"
+            r"|the quarter|this quarter|next quarter|last quarter"
             r"|(?:this\s+|last\s+|next\s+|the\s+)?(?:spring|summer|autumn|winter))\b"
         ),
     ),
@@ -357,6 +358,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("weekend", _p(r"\b(?:at|over|during)\s+(?P<date>the\s+weekend)\b(?!['’]s)", ANY_CASE)),
     ("part_of_day", _p(r"\bthis\s+(?:morning|afternoon|evening)\b", ANY_CASE)),
+    ("last_night", _p(r"\blast\s+night\b", ANY_CASE)),  # the evening before the report
     # this week / last month / next year (not "the next year", a duration)
     (
         "relative_unit",
@@ -426,7 +428,8 @@ FUTURE_CUES = re.compile(
     r"|takes effect|take effect|comes into force|come into force|goes into effect|go into effect"
     # an instruction or a duty points ahead ("has been told to fix the damp by Friday"), and so does what a
     # report said would be ("said on Monday that the bill would return on Thursday")
-    r"|must|has to|have to|told to|ordered to|asked to|instructed to|that\b[^.;]*\bwould)\b[^.;]*$",
+    r"|must|should(?!\s+have)|has to|have to|told to|ordered to|asked to|instructed to|that\b[^.;]*\bwould)"
+    r"\b[^.;]*$",
     ANY_CASE,
 )
 UNITS_AFTER_NUMBER = re.compile(

@@ -263,3 +263,25 @@ def test_movable_holidays_fall_on_their_day_of_each_year():
     assert [m.text for m in find_dates("The ship docked at Easter Island on 3 May.", date(2025, 6, 1))] == [
         "3 May"
     ]
+
+
+def test_last_night_the_end_of_the_quarter_and_a_day_that_should_come():
+    reference = date(2025, 7, 20)  # a Sunday
+    assert [
+        m.value for m in find_dates("Firefighters fought a blaze at the depot last night.", reference)
+    ] == ["2025-07-19"]
+    found = find_dates("The lender aims to complete the sale by the end of the quarter.", date(2024, 8, 12))
+    assert [(m.value, m.mod) for m in found] == [("2024-Q3", "END")]
+    found = find_dates(
+        "Motorists should expect delays on Tuesday morning while crews work.", date(2020, 9, 5)
+    )
+    assert [m.value for m in found] == ["2020-09-08"]
+
+
+def test_an_offset_counted_from_a_dated_noun_dates_the_clause_it_hangs_on():
+    text = "Police detained the suspect two days after the 6 May break-in at the museum."
+    found = find_dates(text, date(2021, 5, 20))
+    assert [(m.text, m.value) for m in found] == [
+        ("two days after", "2021-05-08"),
+        ("the 6 May", "2021-05-06"),
+    ]

@@ -1178,3 +1178,15 @@ def test_a_clause_dated_by_an_offset_is_its_own_fact_whatever_its_verb():
     text = "Orvane Motors recalled its city van on Friday, eight months after the launch."
     [analysis] = analyze_texts([(text, date(2024, 5, 1))])
     assert [c.date.value for c in analysis.candidates] == ["2024-04-26"]
+
+
+def test_an_offset_from_a_dated_noun_dates_the_act_and_the_noun_keeps_its_own_date():
+    from nlp.analyze import analyze_texts
+
+    text = "Orvane Motors closed its Bergen plant two days after the 6 May fire there."
+    [analysis] = analyze_texts([(text, date(2024, 5, 20))])
+    assert [(c.trigger, c.date.value) for c in analysis.candidates] == [("close", "2024-05-08")]
+    # A trigger noun inside the counted-from phrase keeps the phrase's date.
+    text = "Orvane Motors opened a second shop four months after the van's launch on 2 February in Oslo."
+    [analysis] = analyze_texts([(text, date(2024, 6, 20))])
+    assert ("launch", "2024-02-02") in [(c.trigger, c.date.value) for c in analysis.candidates]

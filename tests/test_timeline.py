@@ -372,8 +372,10 @@ QUALITY = {
     # trigger word.
     "blind9": (
         80,
+        # Twelfth session, the date rules of the blind-j12 cases (summary line): 0.840 / 0.809 / 0.217 / 0.516
+        # -> 0.840 / 0.810 / 0.224 / 0.521 (one event more).
         {"recall": 0.835, "precision": 0.805, "type_accuracy": 0.51, "top_precision": 0.57},
-        0.22,
+        0.225,
     ),
     # Blind10 (tests/fixtures/blind10: 30 articles by 6 outlets on 5 stories), written blind in the twelfth
     # session by a helper who read no rule; measured once, with the session's final code (502eeb2): 0.756 /
