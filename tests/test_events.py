@@ -104,7 +104,8 @@ CORPUS_FLOORS = {
     # Eleventh session: a dated act told with a verb the vocabulary lacks, by someone named ("Tesla delivered its
     # first car in India on Friday"), a fact typed by its verb, most often other: 0.923 / 0.973 / 0.596 -> 0.923 / 0.967 / 0.596 (precision floor 0.97 -> 0.965).
     # Then a verb inside a quotation no such fact: 0.923 / 0.973 / 0.596.
-    "blind2": (195, {"recall": 0.92, "precision": 0.97, "type_accuracy": 0.59}),
+    # Twelfth session, all its date rules: 0.923 / 0.973 / 0.596 -> 0.928 / 0.973 / 0.598.
+    "blind2": (195, {"recall": 0.925, "precision": 0.97, "type_accuracy": 0.595}),
     # blind3 (tests/fixtures/blind3: 22 articles by 6 outlets on 5 stories), written blind on 2026-11-24 (third
     # session) and read only by its summary: 0.854 / 0.848 / 0.519 with the rules at the session's start
     # (f93f62b), 0.859 / 0.851 / 0.521 with its rules; 0.859 / 0.855 / 0.521 with the lede rule (2026-11-24,
@@ -161,7 +162,8 @@ CORPUS_FLOORS = {
     # occasions: 0.879 / 0.891 / 0.532; then verdicts on deals, lawsuits' aims, struck deals: 0.540.
     # Eleventh session: a dated act told with a verb the vocabulary lacks, by someone named ("Tesla delivered its
     # first car in India on Friday"), a fact typed by its verb, most often other: summary line only, 0.879 / 0.891 / 0.540 -> 0.908 / 0.896 / 0.544.
-    "blind4": (140, {"recall": 0.905, "precision": 0.895, "type_accuracy": 0.54}),
+    # Twelfth session, all its date rules (summary line): 0.908 / 0.896 / 0.544 -> 0.915 / 0.897 / 0.541.
+    "blind4": (140, {"recall": 0.91, "precision": 0.895, "type_accuracy": 0.54}),
     # blind5 (tests/fixtures/blind5: 25 articles by 6 outlets on 5 stories: India's bans of Chinese apps, US
     # export controls on Nvidia's chips, Apple's Vision Pro roll-out, Epic's app store lawsuits, Figma's failed
     # sale to Adobe and its listing), written blind in the seventh session by a helper who read no rule; read
@@ -194,7 +196,8 @@ CORPUS_FLOORS = {
     # as triggers: 0.868 / 0.904 / 0.677.
     # Eleventh session: a dated act told with a verb the vocabulary lacks, by someone named ("Tesla delivered its
     # first car in India on Friday"), a fact typed by its verb, most often other: summary line only, 0.868 / 0.904 / 0.683 -> 0.888 / 0.908 / 0.679.
-    "blind6": (190, {"recall": 0.885, "precision": 0.905, "type_accuracy": 0.675}),
+    # Twelfth session, all its date rules (summary line): 0.888 / 0.908 / 0.679 -> 0.904 / 0.919 / 0.676.
+    "blind6": (190, {"recall": 0.9, "precision": 0.915, "type_accuracy": 0.675}),
     # blind7 (tests/fixtures/blind7: 25 articles by 6 outlets on 5 stories: a canal's drought limits, a
     # cyberattack on a health-payments company, a carmaker's plant crisis, cocoa prices, a media merger),
     # written blind in the ninth session by a helper who read no rule; read only by its summary line.
