@@ -642,12 +642,12 @@ def _hangs_on(doc: Doc, mention: DateMention, verb: Token) -> bool:
 
 
 FUTURE_AUXILIARIES = {"will", "'ll", "shall"}
-# Present-tense verbs that tell a state or a saying, not an act set for a day ("is closed on Monday").
 # Verbs whose past is their present ("cut", "set"): their tense cannot tell a plan from what was done.
 SAME_IN_THE_PAST = {
     "cut", "put", "set", "hit", "let", "shut", "quit", "spread", "cost", "bet", "burst", "cast", "hurt",
     "split", "upset", "broadcast", "forecast", "bid", "shed", "read", "beat", "offset", "outbid", "reset",
 }  # fmt: skip
+# Present-tense verbs that tell a state or a saying, not an act set for a day ("is closed on Monday").
 PRESENT_STATES = {"be", "have", "remain", "stay", "keep", "seem", "appear", "look", "mean", "show", "know"}
 # Verbs whose complement is a bare infinitive ("let it float", "made them wait", "saw prices fall").
 BARE_INFINITIVE_HEADS = {"let", "make", "help", "see", "watch", "hear", "have"}

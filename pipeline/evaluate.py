@@ -32,7 +32,7 @@ from nlp.evaluate import CORPORA, DEMO_CATALOGUE, DEMO_CONTENT, fact_matches, lo
 from pipeline.process import process_articles
 from pipeline.schema import open_database
 from pipeline.store import ArticleRecord, Store
-from pipeline.timeline import merge_events
+from pipeline.timeline import merge_events, top_order
 
 
 @dataclass
@@ -184,7 +184,7 @@ def score_timeline(corpus: Corpus) -> TimelineScores:
     found = {g for g in own.values() if g}
     matched = [e for e in events if own[e["id"]]]
     by_fact = Counter(own[e["id"]] for e in matched)
-    top = sorted(events, key=lambda e: (-e["importance"], -e["source_count"], e["id"]))[: len(corpus.leads)]
+    top = sorted(events, key=top_order)[: len(corpus.leads)]
     return TimelineScores.from_counts(
         gold_facts=len(facts),
         events=len(events),

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from nlp.timex import interval
 from pipeline.browse import safe_url
+from pipeline.timeline import top_order
 
 FORMATS = ("csv", "json", "timelinejs")
 
@@ -97,7 +98,7 @@ def select_events(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         rows.append(row)
     if filters.top is not None:
         # The events the news cared most about, then back in date order: a timeline an editor would publish.
-        ranked = sorted(rows, key=lambda r: (-(r["importance"] or 0), -(r["source_count"] or 0), r["id"]))
+        ranked = sorted(rows, key=top_order)
         kept = {r["id"] for r in ranked[: filters.top]}
         rows = [r for r in rows if r["id"] in kept]
     return rows

@@ -658,6 +658,12 @@ def _importance(independent: list[Member], leads: dict[str, int]) -> float:
     return sum(weights.values())
 
 
+def top_order(event: dict) -> tuple:
+    """The order of a "top events" view (the `top_events` query, `export --top`, the evaluation's top events):
+    importance, then independent outlets, then id."""
+    return (-(event["importance"] or 0), -(event["source_count"] or 0), event["id"])
+
+
 @dataclass
 class MergeResult:
     """What a merge did to the timeline: the events it holds, and how many were new, changed or removed."""
