@@ -235,15 +235,20 @@ def is_offset(date_text: str) -> bool:
     return OFFSET.fullmatch(date_text) is not None
 
 
+def _offset_word(doc: Doc, mention: DateMention) -> Token | None:
+    """The "after" or "before" of an offset ("two days after"), as parsed; None for any other date."""
+    match = OFFSET.fullmatch(mention.text)
+    span = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
+    return span[0] if span is not None else None
+
+
 def offset_phrase(doc: Doc, mention: DateMention) -> tuple[Token, int, int] | None:
     """For a date that is an offset ("a day after"), the word it dates (the verb of the clause after
     "after", "a day after the chipmaker said", or of the clause it takes, "two days after asking") and the
     character span of that clause; else None (a noun, "a week before its debut", names no act done)."""
-    match = OFFSET.fullmatch(mention.text)
-    word = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
+    word = _offset_word(doc, mention)
     if word is None:
         return None
-    word = word[0]
     if word.dep_ == "mark" and word.head.pos_ in ("VERB", "AUX"):
         dated, phrase = word.head, word.head
     elif word.dep_ == "prep":
@@ -303,11 +308,10 @@ def offset_dates(doc: Doc, text: str, known: list[DateMention]) -> list[DateMent
 def offset_noun(doc: Doc, mention: DateMention) -> tuple[int, int] | None:
     """For an offset before a noun ("two days after the 6 May break-in"), the noun phrase's character span;
     else None (a clause follows, or nothing a date could be counted from)."""
-    match = OFFSET.fullmatch(mention.text)
-    word = doc.char_span(mention.start + match.start("dir"), mention.end) if match else None
-    if word is None or word[0].dep_ != "prep":
+    word = _offset_word(doc, mention)
+    if word is None or word.dep_ != "prep":
         return None
-    noun = next((c for c in word[0].children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+    noun = next((c for c in word.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
     if noun is None:
         return None
     return noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text)

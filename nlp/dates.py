@@ -263,6 +263,12 @@ def _future_context(text: str, start: int) -> bool:
     return bool(g.FUTURE_CUES.search(window))
 
 
+def _quarter_from(reference: date, shift: int) -> str:
+    """The quarter ``shift`` quarters from the reference's own ("this quarter" 0, "next quarter" 1)."""
+    index = reference.year * 4 + (reference.month - 1) // 3 + shift
+    return f"{index // 4:04d}-Q{index % 4 + 1}"
+
+
 def _resolve(match: re.Match, kind: str, text: str, reference: date):
     """(value, precision, date_end, mod) for one pattern match, or None."""
     groups = match.groupdict()
@@ -411,9 +417,12 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             shift = {"next week": 7, "last week": -7}.get(inner, 0)
             return _week_value(reference + timedelta(days=shift)), "week", None, mod
         if inner.endswith("quarter"):  # by the end of the quarter / early next quarter
-            shift = {"next": 1, "last": -1}.get(inner.split()[0], 0)
-            index = reference.year * 4 + (reference.month - 1) // 3 + shift
-            return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, mod
+            return (
+                _quarter_from(reference, {"next": 1, "last": -1}.get(inner.split()[0], 0)),
+                "quarter",
+                None,
+                mod,
+            )
         if inner in ("next month", "last month"):
             y, m = _shift_month(reference.year, reference.month, 1 if inner == "next month" else -1)
             return _month_value(y, m), "month", None, mod
@@ -446,10 +455,8 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
         y = int(groups["year"]) if groups.get("year") else _closest_month(last, reference)[0]
         return f"{y:04d}-Q{last // 3}", "quarter", None, None
     if kind == "relative_quarter":
-        current = (reference.month - 1) // 3 + 1
         shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[groups["which"].lower()]
-        index = year * 4 + current - 1 + shift
-        return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, None
+        return _quarter_from(reference, shift), "quarter", None, None
     if kind == "season_ahead" and not _future_context(text, match.start()):
         return None
     if kind in ("season", "season_ahead"):
@@ -513,8 +520,7 @@ def _resolve(match: re.Match, kind: str, text: str, reference: date):
             groups["which"].lower()
         ]
         if unit == "quarter":
-            index = year * 4 + (reference.month - 1) // 3 + shift
-            return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter", None, None
+            return _quarter_from(reference, shift), "quarter", None, None
         if unit == "week":
             return _week_value(reference + timedelta(days=7 * shift)), "week", None, None
         if unit == "month":
