@@ -65,14 +65,20 @@ def select_events(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
         + (" where " + " and ".join(where) if where else "")
         + " order by event_date, id"
     )
-    rows = []
     cursor = db.execute(sql, params)
     columns = [d[0] for d in cursor.description]
+    rows = []
     for event in cursor.fetchall():
         row = dict(zip(columns, event, strict=True))
         span = interval(row["event_date"], row["date_end"])
-        if span and ((since and span[1] < since) or (until and span[0] > until)):
-            continue
+        if not (span and ((since and span[1] < since) or (until and span[0] > until))):
+            rows.append(row)
+    if filters.top is not None:
+        # The events the news cared most about, then back in date order: a timeline an editor would publish
+        # (chosen before their details are read: `--top 20` of a large archive reads twenty events' sources).
+        kept = {r["id"] for r in sorted(rows, key=top_order)[: filters.top]}
+        rows = [r for r in rows if r["id"] in kept]
+    for row in rows:
         row["actors"] = [
             r[0]
             for r in db.execute(
@@ -95,12 +101,6 @@ def select_events(db: sqlite_utils.Database, filters: Filters) -> list[dict]:
                 [row["id"]],
             )
         ]
-        rows.append(row)
-    if filters.top is not None:
-        # The events the news cared most about, then back in date order: a timeline an editor would publish.
-        ranked = sorted(rows, key=top_order)
-        kept = {r["id"] for r in ranked[: filters.top]}
-        rows = [r for r in rows if r["id"] in kept]
     return rows
 
 
